@@ -1,0 +1,55 @@
+"""How good is the model? The importance-weighted estimate of -log p(x) (Burda et al. 2015).
+
+Taught in ``notebooks/07_evaluation`` and derived in ``notebooks/08_derivations``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from .objectives import gaussian_nll
+from .sampling import model_device
+
+
+def log_weights(model, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+    """log w_k = log p_theta(x|z_k) + log p(z_k) - log q_phi(z_k|x) for z_k drawn with ``noise``.
+
+    x: ``[batch, input]``; noise: ``[num_samples, batch, latent]``; returns ``[num_samples, batch]``.
+    """
+    out = model(x, noise)
+    log_px_z = -gaussian_nll(x, out.mu_x, out.log_var_x).sum(-1)
+    log_pz = -gaussian_nll(out.z, torch.zeros_like(out.z), torch.zeros_like(out.z)).sum(-1)
+    log_qz = -gaussian_nll(out.z, out.mu_z, out.log_var_z).sum(-1)
+    return log_px_z + log_pz - log_qz
+
+
+@torch.no_grad()
+def iwae_nll(model, x, num_samples: int, seed: int = 0, per_point: bool = False,
+             max_rows: int = 2**18):
+    """Importance-weighted estimate of -log p(x), nats per data point.
+
+    -log p(x) ~= -log (1/K sum_k w_k), w_k = p_theta(x, z_k) / q_phi(z_k|x), z_k ~ q_phi(z|x).
+    Its expectation is an upper bound on -log p(x) that tightens as K = ``num_samples`` grows;
+    with K = 1 its expectation is the negative ELBO.  x: ``[N, input]``; returns the mean over
+    the N points (a float), or the ``[N]`` values with ``per_point=True``.  Data are processed
+    in chunks of at most ``max_rows`` = K * chunk rows to bound memory.
+    """
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
+    model.eval()
+    device = model_device(model)
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    generator = torch.Generator().manual_seed(seed)
+    latent_dim = model.encode(x[:1].to(device))[0].shape[-1]
+    chunk = max(1, max_rows // num_samples)
+    values = []
+    for start in range(0, len(x), chunk):
+        xb = x[start:start + chunk].to(device)
+        noise = torch.randn([num_samples, len(xb), latent_dim], generator=generator).to(device)
+        log_w = log_weights(model, xb, noise)
+        values.append(math.log(num_samples) - torch.logsumexp(log_w, dim=0))
+    nll = torch.cat(values).double().cpu().numpy()
+    return nll if per_point else float(nll.mean())

@@ -1,0 +1,84 @@
+"""Figures used by the notebooks: density contours with histograms, loss curves, a grid of
+samples across training, and the latent space.  Every axis is titled and labelled.
+
+Used from ``notebooks/01_data`` onwards.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from .data import true_log_prob
+from .sampling import model_device
+
+LOSS_NAMES = ("total (-ELBO)", "reconstruction", "KL")
+
+
+def density_grid(mu, cov, xlim, ylim, num: int = 150):
+    """The exact density of N(mu, cov) on a ``num x num`` grid: (xx, yy, p), each ``[num, num]``."""
+    xx, yy = np.meshgrid(np.linspace(*xlim, num), np.linspace(*ylim, num))
+    points = np.stack([xx.ravel(), yy.ravel()], axis=-1)
+    return xx, yy, np.exp(true_log_prob(points, mu, cov)).reshape(xx.shape)
+
+
+def plot_density(ax, samples, mu, cov, title, xlim=(-3, 5), ylim=(-3, 4), bins=80):
+    """2-D histogram of ``samples`` ``[N, 2]`` under the contours of the true density."""
+    ax.hist2d(samples[:, 0], samples[:, 1], bins=bins, range=[xlim, ylim], cmap="Blues")
+    ax.contour(*density_grid(mu, cov, xlim, ylim), levels=8, colors="darkorange", linewidths=1)
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=xlim, ylim=ylim, aspect="equal")
+    return ax
+
+
+def plot_losses(result, floor=None, ceiling=None):
+    """Train (per step) and test (per epoch) losses, one panel per column (total, recon, KL).
+
+    ``floor``/``ceiling`` draw horizontal reference lines on the total, e.g. the exact NLL.
+    """
+    steps_per_epoch = len(result.train_losses) / (len(result.test_losses) - 1)
+    test_steps = np.arange(len(result.test_losses)) * steps_per_epoch
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    for col, (ax, name) in enumerate(zip(axes, LOSS_NAMES)):
+        ax.plot(np.arange(1, len(result.train_losses) + 1), result.train_losses[:, col],
+                lw=0.8, alpha=0.7, label="train (per step)")
+        ax.plot(test_steps, result.test_losses[:, col], "o-", label="test (per epoch)")
+        ax.set(title=name, xlabel="training step", ylabel="nats per data point")
+    for value, label, style in ((floor, "exact NLL (floor)", "k--"),
+                                (ceiling, "decoder ignores z", "r:")):
+        if value is not None:
+            axes[0].axhline(value, color=style[0], linestyle=style[1:], label=label)
+    axes[0].legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_samples_grid(samples_per_step, reference, lims=((-3, 5), (-3, 4)), n_panels=16):
+    """A 4x4 grid: ``reference`` data first, then samples from ``n_panels - 1`` training steps
+    evenly spaced from the first to the last (``samples_per_step`` ``[steps, N, 2]``)."""
+    steps = np.unique(np.linspace(0, len(samples_per_step) - 1, n_panels - 1).round().astype(int))
+    fig, axes = plt.subplots(4, 4, figsize=(12, 12), sharex=True, sharey=True)
+    panels = [(reference, "true data", "tab:blue")]
+    panels += [(samples_per_step[s], f"generated, step {s + 1}", "tab:green") for s in steps]
+    for ax, (points, title, color) in zip(axes.ravel(), panels):
+        ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.5, color=color)
+        ax.set(title=title, xlim=lims[0], ylim=lims[1])
+    for ax in axes[-1]:
+        ax.set_xlabel("$x_1$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$x_2$")
+    fig.tight_layout()
+    return fig
+
+
+@torch.no_grad()
+def plot_latents(ax, model, data, title="encoder means $\\mu_z$ of test points"):
+    """Scatter the encoder means mu_z ``[N, latent]`` of ``data`` ``[N, 2]`` (first two latent
+    dimensions), coloured by x1 + x2, the direction along which the data vary most."""
+    model.eval()
+    mu_z, _ = model.encode(torch.as_tensor(data, dtype=torch.float32).to(model_device(model)))
+    mu_z = mu_z.cpu().numpy()
+    points = ax.scatter(mu_z[:, 0], mu_z[:, 1], c=data[:, 0] + data[:, 1], s=4, cmap="viridis")
+    ax.figure.colorbar(points, ax=ax, label="$x_1 + x_2$")
+    ax.set(title=title, xlabel="$z_1$", ylabel="$z_2$")
+    return ax

@@ -1,0 +1,136 @@
+"""Training: one optimisation step, a fixed-noise test pass, and the whole run.
+
+Taught in ``notebooks/05_training``.  Every loss is (total, recon, kl), in that order, in nats
+per data point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .config import validate_config
+from .data import check_data
+from .model import VAE, build_vae
+from .sampling import generate_samples
+
+
+def resolve_device(name: str) -> torch.device:
+    """``"auto"`` picks CUDA when it is available, else the CPU; ``"cpu"``/``"cuda"`` force one."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("config.device is 'cuda' but no CUDA device is available; use 'auto' or 'cpu'")
+    return torch.device(name)
+
+
+def train_step(cfg, model: VAE, optim: torch.optim.Optimizer, batch: torch.Tensor,
+               generator: torch.Generator | None = None) -> np.ndarray:
+    """One gradient step on the negative ELBO of ``batch`` ``[batch, input]``.
+
+    Draws fresh noise ``[num_mc, batch, latent]`` and returns the losses before the step as
+    an array ``[3]``: (total, recon, kl), nats per data point.
+    """
+    model.train()
+    noise = torch.randn([cfg.num_mc, len(batch), cfg.latent_dim], generator=generator)
+    optim.zero_grad()
+    parts = model.loss(batch, noise.to(batch.device))
+    parts.total.backward()
+    optim.step()
+    return torch.stack(parts).detach().cpu().numpy()
+
+
+@torch.no_grad()
+def run_test(model: VAE, data: torch.Tensor, batch_size: int, noise: torch.Tensor) -> np.ndarray:
+    """Negative ELBO on ``data`` ``[N, input]`` with fixed ``noise``
+    ``[num_batches, num_mc, batch_size, latent]`` (the same draws at every evaluation).
+
+    Returns (total, recon, kl) ``[3]``, the mean over all N points (batches weighted by size).
+    """
+    model.eval()
+    totals = np.zeros(3)
+    for i, start in enumerate(range(0, len(data), batch_size)):
+        batch = data[start:start + batch_size]
+        parts = model.loss(batch, noise[i, :, :len(batch)].to(batch.device))
+        totals += torch.stack(parts).cpu().numpy() * len(batch)
+    return totals / len(data)
+
+
+@dataclass
+class TrainingResult:
+    """Everything ``run_model`` produces; loss columns are (total, recon, kl)."""
+
+    model: VAE
+    train_losses: np.ndarray  # [steps, 3], one row per training step
+    test_losses: np.ndarray  # [epochs + 1, 3], before training and after each epoch
+    samples_with_noise: np.ndarray  # [n_samples, input], x ~ p_theta(x|z), z ~ N(0, I)
+    samples_no_noise: np.ndarray  # [n_samples, input], the decoder means mu_x
+    samples_per_step: np.ndarray | None  # [steps, n_samples, input] if cfg.sample_each_step
+
+
+def learning_rate_factor(cfg, total_steps: int):
+    """Multiplier of ``cfg.lr`` at each step: 1 (constant) or a cosine decay to 0."""
+    if cfg.lr_schedule == "cosine":
+        return lambda step: 0.5 * (1 + math.cos(math.pi * step / total_steps))
+    return lambda step: 1.0
+
+
+def run_model(cfg, train_data, test_data) -> TrainingResult:
+    """Build a VAE from ``cfg``, train it with Adam on ``train_data`` ``[N, input]`` for
+    ``cfg.num_epochs`` epochs, and test it on ``test_data`` with fixed noise after each epoch.
+
+    Seeded by ``cfg.seed``: the same seed gives bitwise-identical losses on the CPU.
+    Raises ``FloatingPointError`` naming the step if a loss becomes NaN or infinite.
+    """
+    cfg = validate_config(dict(cfg))
+    device = resolve_device(cfg.device)
+    train = torch.as_tensor(check_data(train_data, cfg.input_dim, "train_data"), dtype=torch.float32)
+    test = torch.as_tensor(check_data(test_data, cfg.input_dim, "test_data"), dtype=torch.float32)
+    train, test = train.to(device), test.to(device)
+
+    torch.manual_seed(cfg.seed)  # weight initialisation
+    generator = torch.Generator().manual_seed(cfg.seed)  # all noise, on the CPU
+    rng = np.random.default_rng(cfg.seed)  # shuffling
+    model = build_vae(cfg).to(device)
+    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optim, learning_rate_factor(cfg, steps_per_epoch * cfg.num_epochs))
+
+    test_batches = math.ceil(len(test) / cfg.batch_size)
+    test_noise = torch.randn([test_batches, cfg.num_mc, cfg.batch_size, cfg.latent_dim],
+                             generator=generator)
+    test_losses = [run_test(model, test, cfg.batch_size, test_noise)]
+    train_losses, samples_per_step = [], []
+    bar = tqdm(total=steps_per_epoch * cfg.num_epochs, disable=not cfg.progress,
+               desc="training", mininterval=1.0)
+    for epoch in range(cfg.num_epochs):
+        order = torch.as_tensor(rng.permutation(len(train)), device=device)
+        for start in range(0, len(train), cfg.batch_size):
+            losses = train_step(cfg, model, optim, train[order[start:start + cfg.batch_size]],
+                                generator)
+            if not np.all(np.isfinite(losses)):
+                raise FloatingPointError(
+                    f"non-finite loss {losses} at step {len(train_losses)} (epoch {epoch}); "
+                    "try a smaller config.lr, or check the data for outliers or NaN")
+            train_losses.append(losses)
+            schedule.step()
+            bar.update()
+            if cfg.sample_each_step:
+                samples_per_step.append(
+                    generate_samples(cfg, model, cfg.n_samples, noise=True, generator=generator))
+        test_losses.append(run_test(model, test, cfg.batch_size, test_noise))
+        bar.set_postfix(test_loss=f"{test_losses[-1][0]:.4f}")
+    bar.close()
+    return TrainingResult(
+        model=model,
+        train_losses=np.stack(train_losses),
+        test_losses=np.stack(test_losses),
+        samples_with_noise=generate_samples(cfg, model, cfg.n_samples, True, generator),
+        samples_no_noise=generate_samples(cfg, model, cfg.n_samples, False, generator),
+        samples_per_step=np.stack(samples_per_step) if cfg.sample_each_step else None,
+    )
