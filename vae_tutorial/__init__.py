@@ -4,8 +4,17 @@ Modules: config, data, model, objectives, training, sampling, evaluation, plotti
 """
 
 from .config import converged_config, default_config, validate_config
-from .data import (SOURCE_COV, SOURCE_MU, check_data, check_gaussian, gaussian_entropy,
-                   sample_gaussian, source_dataset, train_test_split, true_log_prob)
+from .data import (
+                   SOURCE_COV,
+                   SOURCE_MU,
+                   check_data,
+                   check_gaussian,
+                   gaussian_entropy,
+                   sample_gaussian,
+                   source_dataset,
+                   train_test_split,
+                   true_log_prob,
+)
 from .evaluation import iwae_nll, log_weights
 from .model import VAE, GaussianMLP, LossParts, VAEOutput, build_vae
 from .notebook import setup_notebook, show_source

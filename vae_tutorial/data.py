@@ -40,7 +40,7 @@ def check_data(x, dim: int, name: str = "data") -> np.ndarray:
 
 
 def sample_gaussian(mu, cov, size: int, seed: int) -> np.ndarray:
-    """Draw ``size`` points x ~ N(mu, cov): float32 array ``[size, d]``, same ``seed`` same points."""
+    """Draw ``size`` points x ~ N(mu, cov): float32 ``[size, d]``; same seed, same points."""
     mu, cov = check_gaussian(mu, cov)
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
         raise ValueError(f"size must be a positive integer, got {size!r}")

@@ -17,7 +17,8 @@ from .sampling import model_device
 def log_weights(model, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
     """log w_k = log p_theta(x|z_k) + log p(z_k) - log q_phi(z_k|x) for z_k drawn with ``noise``.
 
-    x: ``[batch, input]``; noise: ``[num_samples, batch, latent]``; returns ``[num_samples, batch]``.
+    x: ``[batch, input]``; noise: ``[num_samples, batch, latent]``.
+    Returns ``[num_samples, batch]``.
     """
     out = model(x, noise)
     log_px_z = -gaussian_nll(x, out.mu_x, out.log_var_x).sum(-1)

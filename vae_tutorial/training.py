@@ -24,7 +24,8 @@ def resolve_device(name: str) -> torch.device:
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("config.device is 'cuda' but no CUDA device is available; use 'auto' or 'cpu'")
+        raise ValueError("config.device is 'cuda' but no CUDA device is available; "
+                         "use 'auto' or 'cpu'")
     return torch.device(name)
 
 
@@ -88,9 +89,9 @@ def run_model(cfg, train_data, test_data) -> TrainingResult:
     """
     cfg = validate_config(dict(cfg))
     device = resolve_device(cfg.device)
-    train = torch.as_tensor(check_data(train_data, cfg.input_dim, "train_data"), dtype=torch.float32)
-    test = torch.as_tensor(check_data(test_data, cfg.input_dim, "test_data"), dtype=torch.float32)
-    train, test = train.to(device), test.to(device)
+    train, test = (
+        torch.as_tensor(check_data(data, cfg.input_dim, name), dtype=torch.float32).to(device)
+        for data, name in ((train_data, "train_data"), (test_data, "test_data")))
 
     torch.manual_seed(cfg.seed)  # weight initialisation
     generator = torch.Generator().manual_seed(cfg.seed)  # all noise, on the CPU
