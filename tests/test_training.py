@@ -1,0 +1,98 @@
+"""Training: column order, fixed test noise, reproducibility, clear failures."""
+
+import numpy as np
+import pytest
+import torch
+
+from vae_tutorial import (build_vae, default_config, run_model, run_test, sample_gaussian,
+                          source_dataset, train_step)
+
+SMALL = dict(hidden_dim=32, n_samples=50, progress=False)
+
+
+@pytest.fixture(scope="module")
+def data():
+    train, test = source_dataset(seed=0, n_train=1000, n_test=300)
+    return train, test
+
+
+def test_train_step_returns_total_recon_kl_before_the_step():
+    cfg = default_config(**SMALL)
+    torch.manual_seed(0)
+    vae = build_vae(cfg)
+    batch = torch.randn(32, 2)
+    noise = torch.randn([1, 32, 2], generator=torch.Generator().manual_seed(9))
+    expected = torch.stack(vae.loss(batch, noise)).detach().numpy()
+    optim = torch.optim.Adam(vae.parameters(), lr=cfg.lr)
+    losses = train_step(cfg, vae, optim, batch, torch.Generator().manual_seed(9))
+    np.testing.assert_allclose(losses, expected, rtol=1e-6)
+    assert losses[0] == pytest.approx(losses[1] + losses[2], rel=1e-6)
+
+
+def test_run_test_is_the_size_weighted_mean_with_fixed_noise():
+    cfg = default_config(**SMALL)
+    torch.manual_seed(0)
+    vae = build_vae(cfg)
+    data = torch.randn(70, 2)
+    noise = torch.randn(3, 1, 32, 2)  # [num_batches, num_mc, batch_size, latent]
+    whole = vae.loss(data, torch.cat([noise[0], noise[1], noise[2, :, :6]], dim=1))
+    np.testing.assert_allclose(run_test(vae, data, 32, noise),
+                               torch.stack(whole).detach().numpy(), rtol=1e-5)
+
+
+def test_run_model_result_shapes_and_learning(data):
+    cfg = default_config(num_epochs=2, **SMALL)
+    result = run_model(cfg, *data)
+    steps = 2 * int(np.ceil(1000 / 128))
+    assert result.train_losses.shape == (steps, 3)
+    assert result.test_losses.shape == (3, 3)
+    assert result.samples_per_step.shape == (steps, 50, 2)
+    assert result.samples_with_noise.shape == result.samples_no_noise.shape == (50, 2)
+    for losses in (result.train_losses, result.test_losses):
+        np.testing.assert_allclose(losses[:, 0], losses[:, 1] + losses[:, 2], rtol=1e-5)
+        assert np.all(losses[:, 2] >= 0)  # the KL column
+    assert result.test_losses[-1, 0] < result.test_losses[0, 0]
+    assert run_model(default_config(sample_each_step=False, **SMALL), *data).samples_per_step is None
+
+
+def test_same_seed_gives_bitwise_identical_losses(data):
+    cfg = default_config(**SMALL)
+    a, b = run_model(cfg, *data), run_model(cfg, *data)
+    np.testing.assert_array_equal(a.train_losses, b.train_losses)
+    np.testing.assert_array_equal(a.test_losses, b.test_losses)
+    np.testing.assert_array_equal(a.samples_per_step, b.samples_per_step)
+    c = run_model(default_config(seed=1, **SMALL), *data)
+    assert not np.array_equal(a.train_losses, c.train_losses)
+
+
+def test_source_settings_land_near_the_exact_likelihood():
+    result = run_model(default_config(progress=False), *source_dataset(seed=0))
+    assert 2.70 < result.test_losses[-1, 0] < 2.85  # exact NLL 2.69; source runs: 2.745-2.765
+
+
+@pytest.mark.parametrize("bad, match", [
+    (np.zeros((10, 3), dtype=np.float32), r"train_data must have shape \[N, 2\]"),
+    (np.full((10, 2), np.nan, dtype=np.float32), "train_data must be finite"),
+    (np.zeros((0, 2), dtype=np.float32), r"train_data must have shape \[N, 2\] with N > 0"),
+])
+def test_bad_training_data_is_a_value_error(bad, match, data):
+    with pytest.raises(ValueError, match=match):
+        run_model(default_config(**SMALL), bad, data[1])
+
+
+def test_bad_test_data_is_a_value_error(data):
+    with pytest.raises(ValueError, match=r"test_data must have shape \[N, 2\]"):
+        run_model(default_config(**SMALL), data[0], data[1][:, :1])
+
+
+def test_unknown_config_key_is_rejected_by_run_model(data):
+    cfg = default_config(**SMALL)
+    cfg["learning_rate"] = 0.1
+    with pytest.raises(KeyError, match="learning_rate"):
+        run_model(cfg, *data)
+
+
+def test_non_finite_loss_stops_with_the_step_number():
+    huge = sample_gaussian([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 300, seed=0) * 1e30
+    with pytest.raises(FloatingPointError, match=r"non-finite loss .* at step 0 .*smaller config\.lr"):
+        run_model(default_config(**SMALL), huge, huge)
