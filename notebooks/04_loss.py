@@ -1,0 +1,386 @@
+# %% [markdown]
+# # 04 · The loss: reconstruction + KL
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/04_loss.ipynb)
+#
+# **What you will learn**
+#
+# - what the VAE maximises, the evidence lower bound (ELBO), and why its negative splits into a
+#   *reconstruction* term and a *KL* term;
+# - how the reconstruction term is estimated with $T$ Monte-Carlo samples of $\mathbf{z}$;
+# - the closed-form KL divergence between two Gaussians, checked against a Monte-Carlo estimate;
+# - the Gaussian negative log-likelihood, checked against `torch.distributions`;
+# - how `VAE.forward` and `VAE.loss` put the pieces together, and how the terms are reduced to
+#   one number in *nats per data point*.
+
+# %%
+# Set-up. On Google Colab, install this tutorial's package first; everywhere, print versions and seed.
+import os
+import subprocess
+import sys
+
+try:
+    import google.colab  # noqa: F401  (only importable on Colab)
+    IN_COLAB = True
+except ImportError:
+    IN_COLAB = False
+if IN_COLAB:
+    source = os.environ.get("VAE_TUTORIAL_SOURCE", "git+https://github.com/vae-tutorial/vae_tutorial")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+
+from vae_tutorial import setup_notebook
+
+device = setup_notebook(seed=0)
+
+# %% [markdown]
+# We import what this notebook uses: PyTorch, NumPy, matplotlib, and the pieces of the package
+# that we met in the earlier notebooks.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from vae_tutorial import (
+    SOURCE_COV,
+    SOURCE_MU,
+    VAE,
+    build_vae,
+    default_config,
+    gaussian_kl,
+    gaussian_nll,
+    show_source,
+    source_dataset,
+    true_log_prob,
+)
+
+# %% [markdown]
+# ## Where we are
+#
+# So far we have two small networks and a way to sample through them:
+#
+# - the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x}) = \mathcal{N}\big(\boldsymbol{\mu}_z,
+#   \operatorname{diag}(\boldsymbol{\sigma}_z^2)\big)$ maps a data point to a distribution over
+#   latents;
+# - the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z}) = \mathcal{N}\big(\boldsymbol{\mu}_x,
+#   \operatorname{diag}(\boldsymbol{\sigma}_x^2)\big)$ maps a latent back to a distribution over
+#   data;
+# - the **reparameterization** $\mathbf{z} = \boldsymbol{\mu}_z + \boldsymbol{\sigma}_z \odot
+#   \boldsymbol{\epsilon}$, $\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)$, draws latents
+#   in a way gradients can flow through.
+#
+# The prior over latents is a standard normal, $p(\mathbf{z}) = \mathcal{N}(\mathbf{0}, I)$.
+# What is missing is the number we minimise. This notebook builds it.
+#
+# > **If you are reading the source blog post:** it calls $p_\theta(\mathbf{x} \mid \mathbf{z})$
+# > the encoder and $q_\phi(\mathbf{z} \mid \mathbf{x})$ the decoder. It is the other way round:
+# > $q_\phi$ *encodes* $\mathbf{x}$ into $\mathbf{z}$, $p_\theta$ *decodes* $\mathbf{z}$ into
+# > $\mathbf{x}$. The post also writes $q(\mathbf{z} \mid \theta)$ where it means
+# > $q_\phi(\mathbf{z} \mid \mathbf{x})$, and $\operatorname{diag}(\boldsymbol{\sigma})$ where the
+# > covariance is $\operatorname{diag}(\boldsymbol{\sigma}^2)$.
+
+# %% [markdown]
+# ## The evidence lower bound
+#
+# We would like to maximise the likelihood of the data, $\log p_\theta(\mathbf{x}) = \log \int
+# p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$, but the integral over
+# $\mathbf{z}$ has no closed form once the decoder is a neural network. The VAE instead maximises
+# a lower bound on it, the **ELBO**:
+#
+# $$
+# \log p_\theta(\mathbf{x}) \;\ge\; \mathcal{L}(\mathbf{x}) \;=\;
+# \underbrace{\mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\big[\log p_\theta(\mathbf{x} \mid
+# \mathbf{z})\big]}_{\text{how well } \mathbf{z} \text{ explains } \mathbf{x}}
+# \;-\; \underbrace{D_{\mathrm{KL}}\big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\big\|\,
+# p(\mathbf{z})\big)}_{\text{how far the encoder strays from the prior}}.
+# $$
+#
+# We take this inequality on trust here; notebook 08 derives it, and shows that the gap is
+# exactly $D_{\mathrm{KL}}\big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid
+# \mathbf{x})\big)$, how far the encoder is from the true posterior.
+#
+# Optimisers minimise, so the loss is the **negative** ELBO, and it splits into two terms:
+#
+# $$
+# -\mathcal{L}(\mathbf{x}) \;=\; \underbrace{-\mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}
+# \big[\log p_\theta(\mathbf{x} \mid \mathbf{z})\big]}_{\texttt{recon}}
+# \;+\; \underbrace{D_{\mathrm{KL}}\big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\big\|\,
+# p(\mathbf{z})\big)}_{\texttt{kl}}.
+# $$
+#
+# Because $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, the loss is an upper bound
+# on the negative log-likelihood. On our 2-D Gaussian data we know the true $-\log
+# p(\mathbf{x})$ exactly, which will let us see how close the bound gets.
+
+# %% [markdown]
+# ## The reconstruction term, by Monte Carlo
+#
+# The expectation over $q_\phi(\mathbf{z} \mid \mathbf{x})$ has no closed form either, because
+# $\log p_\theta(\mathbf{x} \mid \mathbf{z})$ passes $\mathbf{z}$ through the decoder network.
+# We estimate it by averaging over $T$ draws $\mathbf{z}^{(i,t)} = \boldsymbol{\mu}_z +
+# \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}^{(i,t)}$ for the data point
+# $\mathbf{x}^{(i)}$:
+#
+# $$
+# \mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x}^{(i)})}\big[\log p_\theta(\mathbf{x}^{(i)} \mid
+# \mathbf{z})\big] \;\approx\; \frac{1}{T} \sum_{t=1}^{T} \log p_\theta(\mathbf{x}^{(i)} \mid
+# \mathbf{z}^{(i,t)}).
+# $$
+#
+# The estimate is unbiased for any $T$; a larger $T$ only lowers its variance. The source post
+# uses $T = 1$ (`config.num_mc = 1`), which works well because the gradient is averaged over a
+# batch of 128 points anyway. This is why the noise tensor has shape `[num_mc, batch, latent]`:
+# one $\boldsymbol{\epsilon}^{(i,t)}$ for each data point $i$ and each sample $t$.
+#
+# > **If you are reading the source blog post:** its version of this formula has
+# > $\log p_\theta(\mathbf{z} \mid \mathbf{x}^{(i)})$ inside the expectation on the left. That is
+# > a typo: both sides are about the decoder's likelihood of the data, $\log
+# > p_\theta(\mathbf{x}^{(i)} \mid \mathbf{z})$.
+
+# %% [markdown]
+# ### The Gaussian log-likelihood
+#
+# Each term of the sum is the log-density of $\mathbf{x}$ under the decoder's diagonal Gaussian.
+# With $D$ data dimensions, the negative log-density is a sum of $D$ one-dimensional terms:
+#
+# $$
+# -\log \mathcal{N}\big(\mathbf{x} \mid \boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}^2)\big)
+# = \sum_{d=1}^{D} \frac{1}{2}\left(\log 2\pi + \log \sigma_d^2 + \frac{(x_d - \mu_d)^2}{\sigma_d^2}\right).
+# $$
+#
+# The package computes each one-dimensional term from the mean and the **log-variance** (the
+# network predicts $\log\sigma^2$, so we never take the log of a variance that could underflow):
+
+# %%
+show_source(gaussian_nll)
+
+# %% [markdown]
+# Let us check it against PyTorch's own `Normal` distribution, which takes a standard deviation
+# $\sigma = \exp(\tfrac12 \log\sigma^2)$ rather than a log-variance.
+
+# %%
+gen = torch.Generator().manual_seed(0)
+x = torch.randn(5, 2, generator=gen)
+mu = torch.randn(5, 2, generator=gen)
+log_var = torch.randn(5, 2, generator=gen)
+
+ours = gaussian_nll(x, mu, log_var)
+reference = -torch.distributions.Normal(mu, torch.exp(log_var / 2)).log_prob(x)
+print("gaussian_nll:            ", ours[0].numpy().round(6))
+print("-Normal(...).log_prob(x):", reference[0].numpy().round(6))
+assert ours.shape == (5, 2)  # one value per dimension: the sum over dimensions comes later
+assert torch.allclose(ours, reference, atol=1e-6)
+
+# %% [markdown]
+# ## The KL term, in closed form
+#
+# Both the encoder $q_\phi(\mathbf{z} \mid \mathbf{x}) = \mathcal{N}(\boldsymbol{\mu},
+# \operatorname{diag}(\boldsymbol{\sigma}^2))$ and the prior $\mathcal{N}(\mathbf{0}, I)$ are
+# Gaussian, so their KL divergence has an exact formula. For a $J$-dimensional latent:
+#
+# $$
+# D_{\mathrm{KL}}\big(\mathcal{N}(\boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}^2))
+# \,\big\|\, \mathcal{N}(\mathbf{0}, I)\big)
+# = \sum_{j=1}^{J} \frac{1}{2}\left(\mu_j^2 + \sigma_j^2 - 1 - \log \sigma_j^2\right).
+# $$
+#
+# Each term is zero exactly when $\mu_j = 0$ and $\sigma_j = 1$, and positive otherwise (since
+# $\sigma^2 - 1 - \log\sigma^2 \ge 0$ for every $\sigma^2 > 0$). The KL term therefore pulls each
+# encoder distribution towards the prior, while the reconstruction term pulls it towards
+# whatever $\mathbf{z}$ explains $\mathbf{x}$ best. (Notebook 08 derives this formula too.)
+#
+# Here is the code, which returns one value per latent dimension:
+
+# %%
+show_source(gaussian_kl)
+
+# %% [markdown]
+# ### Checking it by Monte Carlo
+#
+# A KL divergence is itself an expectation,
+# $$
+# D_{\mathrm{KL}}(q \,\|\, p) = \mathbb{E}_{\mathbf{z} \sim q}\big[\log q(\mathbf{z}) - \log
+# p(\mathbf{z})\big] \approx \frac{1}{N} \sum_{n=1}^{N} \big[\log q(\mathbf{z}^{(n)}) - \log
+# p(\mathbf{z}^{(n)})\big],
+# $$
+# so we can estimate it the same way we estimate the reconstruction term, and check that the
+# estimate converges to the closed form. We pick one encoder output $(\boldsymbol{\mu},
+# \log\boldsymbol{\sigma}^2)$ by hand, draw a million reparameterized samples, and use
+# `gaussian_nll` for both log-densities (the prior has $\boldsymbol{\mu} = \mathbf{0}$ and
+# $\log\boldsymbol{\sigma}^2 = \mathbf{0}$).
+
+# %%
+mu_q = torch.tensor([0.8, -0.3], dtype=torch.float64)
+log_var_q = torch.tensor([-1.0, 0.5], dtype=torch.float64)
+kl_exact = gaussian_kl(mu_q, log_var_q).sum().item()
+
+n_max = 1_000_000
+eps = torch.randn(n_max, 2, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+z = mu_q + torch.exp(log_var_q / 2) * eps  # z ~ q, by reparameterization
+log_q = -gaussian_nll(z, mu_q, log_var_q).sum(dim=-1)
+log_p = -gaussian_nll(z, torch.zeros(2), torch.zeros(2)).sum(dim=-1)
+kl_samples = (log_q - log_p).numpy()  # one single-sample estimate per draw
+
+n_grid = np.unique(np.logspace(0, 6, 60).astype(int))
+kl_running = np.cumsum(kl_samples)[n_grid - 1] / n_grid  # the estimate with the first N draws
+print(f"closed form: {kl_exact:.4f} nats;  Monte Carlo with N = {n_max:,}: {kl_running[-1]:.4f} nats")
+
+assert kl_exact > 0
+assert abs(kl_running[-1] - kl_exact) < 5e-3  # the standard error at N = 1e6 is about 1e-3
+assert gaussian_kl(torch.zeros(3), torch.zeros(3)).abs().max() == 0  # q = prior gives KL = 0
+
+# %% [markdown]
+# The left panel shows the running estimate against the number of samples $N$; the shaded band
+# is $\pm$ two standard errors around the closed form. The right panel shows the size of the
+# error on log-log axes: it shrinks like $1/\sqrt{N}$, so each extra correct digit costs a
+# hundred times more samples. Note also that a single-sample estimate $\log q(\mathbf{z}) -
+# \log p(\mathbf{z})$ can be negative, although the KL itself never is. The closed form costs
+# one line, has no error and no variance, which is why the VAE uses it.
+
+# %%
+std_err = kl_samples.std() / np.sqrt(n_grid)
+fig, (ax, ax_err) = plt.subplots(1, 2, figsize=(12, 4))
+ax.fill_between(n_grid, kl_exact - 2 * std_err, kl_exact + 2 * std_err, color="tab:orange",
+                alpha=0.2, label="closed form ± 2 standard errors")
+ax.axhline(kl_exact, color="tab:orange", label=f"closed form ({kl_exact:.3f} nats)")
+ax.plot(n_grid, kl_running, "o-", ms=3, color="tab:blue", label="Monte-Carlo estimate")
+ax.set(xscale="log", xlabel="number of samples $N$", ylabel="KL divergence (nats)",
+       ylim=(kl_exact - 1, kl_exact + 1), title="Monte-Carlo estimate vs closed form")
+ax.legend()
+ax_err.loglog(n_grid, np.abs(kl_running - kl_exact), "o", ms=3, color="tab:blue",
+              label="|estimate − closed form|")
+ax_err.loglog(n_grid, std_err, color="tab:orange", label=r"standard error $\propto 1/\sqrt{N}$")
+ax_err.set(xlabel="number of samples $N$", ylabel="absolute error (nats)",
+           title=r"The error shrinks like $1/\sqrt{N}$")
+ax_err.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Putting it together: `VAE.forward`
+#
+# `VAE.forward` runs the whole pipeline for a batch `x` of shape `[batch, input]` and a noise
+# tensor of shape `[num_mc, batch, latent]`: encode, reparameterize, decode every draw. It
+# returns a named tuple so that no one has to remember the order of five tensors.
+
+# %%
+show_source(VAE.forward)
+
+# %% [markdown]
+# Let us run it on a batch of 128 points from the source post's data, with $T = 4$ noise draws,
+# through a freshly initialised (untrained) model, and look at the shapes.
+
+# %%
+cfg = default_config()
+train_data, _ = source_dataset(seed=0)
+x = torch.from_numpy(train_data[:128])  # [batch, input] = [128, 2]
+
+torch.manual_seed(0)  # the same initial weights on every run
+model = build_vae(cfg)
+noise = torch.randn(4, len(x), cfg.latent_dim, generator=torch.Generator().manual_seed(0))
+out = model(x, noise)
+for name, value in out._asdict().items():
+    print(f"{name:10s} {list(value.shape)}")
+
+assert out.z.shape == (4, 128, 2) and out.mu_x.shape == (4, 128, 2)
+assert out.mu_z.shape == (128, 2)
+
+# %% [markdown]
+# The encoder runs once per data point (`mu_z`, `log_var_z` are `[batch, latent]`), while the
+# decoder runs once per draw (`z`, `mu_x`, `log_var_x` are `[num_mc, batch, ...]`). The decoder's
+# `log_var_x` is, like every `log_var` in this tutorial, a log-**variance**.
+#
+# > **If you are reading the source blog post:** its shape comments (`[B, H, W, F]`, `[N, B, H,
+# > W, F]`) come from image code; our data points are 2-D vectors, so the shapes are `[batch, 2]`.
+# > It also names the decoder's output `log_sig_x` in one place and `log_sig2_x` in another; both
+# > are the same log-variance $\log\boldsymbol{\sigma}_x^2$.
+
+# %% [markdown]
+# ## `VAE.loss` and how the terms are reduced
+#
+# `VAE.loss` turns those tensors into the negative ELBO:
+
+# %%
+show_source(VAE.loss)
+
+# %% [markdown]
+# Both terms start as one value per dimension and end as one number for the batch:
+#
+# - **sum over dimensions**: a diagonal Gaussian's log-density is the sum of its per-dimension
+#   log-densities, and likewise for the KL. Summing (not averaging) keeps each term a true
+#   log-density of the whole vector $\mathbf{x}$ or $\mathbf{z}$.
+# - **mean over Monte-Carlo samples**: this is the $\frac{1}{T}\sum_t$ of the estimator above.
+# - **mean over the batch**: it makes the loss independent of the batch size, so the same
+#   learning rate works for any batch.
+#
+# With $B$ data points in the batch, the loss is therefore
+#
+# $$
+# \underbrace{\frac{1}{B}\sum_{i=1}^{B} \frac{1}{T}\sum_{t=1}^{T} \sum_{d=1}^{D} -\log
+# \mathcal{N}\big(x_d^{(i)} \mid \mu_{x,d}^{(i,t)}, (\sigma_{x,d}^{(i,t)})^2\big)}_{\texttt{recon}}
+# \;+\; \underbrace{\frac{1}{B}\sum_{i=1}^{B} \sum_{j=1}^{J}
+# \tfrac12\big((\mu_{z,j}^{(i)})^2 + (\sigma_{z,j}^{(i)})^2 - 1 - \log
+# (\sigma_{z,j}^{(i)})^2\big)}_{\texttt{kl}},
+# $$
+#
+# measured in **nats per data point** (nats because we use the natural logarithm). It is the
+# same unit as $-\log p(\mathbf{x})$ averaged over the data, so the two can be compared directly.
+# The closed-form KL does not depend on the noise, so it needs no average over $t$.
+
+# %% [markdown]
+# ## A worked call
+#
+# We call `model.loss` on our batch and check three things: the parts add up, the
+# reconstruction term matches a hand computation with `torch.distributions.Normal`, and the KL
+# is positive.
+
+# %%
+parts = model.loss(x, noise)
+print(f"total = {parts.total.item():.4f}, recon = {parts.recon.item():.4f}, "
+      f"kl = {parts.kl.item():.4f}  (nats per data point)")
+
+recon_by_hand = -torch.distributions.Normal(out.mu_x, torch.exp(out.log_var_x / 2)).log_prob(x)
+recon_by_hand = recon_by_hand.sum(dim=-1).mean()  # sum over dimensions; mean over draws and batch
+
+assert torch.allclose(parts.total, parts.recon + parts.kl)
+assert torch.allclose(parts.recon, recon_by_hand, atol=1e-5)
+assert parts.kl > 0
+
+# %% [markdown]
+# Finally, the bound itself. We know the true density of this data, so we can compute the exact
+# negative log-likelihood of the batch. The untrained model's loss should sit above it (we use
+# $T = 256$ draws here so that the Monte-Carlo noise is small).
+
+# %%
+exact_nll = -true_log_prob(x.numpy(), SOURCE_MU, SOURCE_COV).mean()
+many = torch.randn(256, len(x), cfg.latent_dim, generator=torch.Generator().manual_seed(2))
+with torch.no_grad():
+    untrained = model.loss(x, many).total.item()
+print(f"exact -log p(x): {exact_nll:.3f} nats per data point")
+print(f"untrained -ELBO: {untrained:.3f} nats per data point")
+print(f"the untrained model is {untrained - exact_nll:.3f} nats above the floor")
+assert untrained > exact_nll
+assert math.isfinite(untrained)
+
+# %% [markdown]
+# Training will push the $-$ELBO down towards that floor; it can never go below it (on average),
+# because $-\mathcal{L}(\mathbf{x}) \ge -\log p(\mathbf{x})$ for the best possible model too.
+
+# %% [markdown]
+# ## Summary
+#
+# - The VAE minimises the negative ELBO, an upper bound on $-\log p(\mathbf{x})$:
+#   reconstruction $-\mathbb{E}_{q_\phi}[\log p_\theta(\mathbf{x} \mid \mathbf{z})]$ plus
+#   $D_{\mathrm{KL}}(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p(\mathbf{z}))$.
+# - The reconstruction term is estimated with $T$ reparameterized draws
+#   (`noise` `[num_mc, batch, latent]`); the KL between two Gaussians is exact (`gaussian_kl`),
+#   and a Monte-Carlo estimate converges to it like $1/\sqrt{N}$.
+# - `gaussian_nll` is the per-dimension Gaussian negative log-density, identical to
+#   `-torch.distributions.Normal(...).log_prob`.
+# - `VAE.loss` sums over dimensions and averages over the batch and the draws; it returns
+#   `(total, recon, kl)` in **nats per data point**, with `total = recon + kl`.
+#
+# **Next:** [05 · Training](05_training.ipynb) minimises this loss with Adam, and watches the
+# train and test losses fall.
