@@ -1,0 +1,201 @@
+"""The rendered site, checked in a real browser (headless Chromium through Playwright).
+
+The site is built with `make book` (incremental: Sphinx and MyST-NB's execution cache reuse an
+up-to-date build, so this costs seconds when the notebooks did not change), served on 127.0.0.1,
+and every page is opened. Each page must: load every image, typeset its math with MathJax (no
+math errors), show no error or traceback output, make no request to any other host, and raise
+no JavaScript error. A full-page screenshot of each page lands in test-artifacts/screenshots/.
+
+Chromium: /usr/bin/chromium (`apt-get install chromium`, as .ci/run does) or $CHROMIUM. Without
+it the test is skipped locally and fails in CI (CI=true). Never `playwright install`.
+Set VAE_SITE_DIR to check an already built site instead of running `make book`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b\w*(Error|Exception)\b")
+WARNING_TEXT = re.compile(r"\b\w*Warning\b")
+
+
+def find_chromium() -> str:
+    path = (os.environ.get("CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
+    if path and Path(path).exists():
+        return path
+    reason = ("Chromium not found (install it: apt-get install chromium, as .ci/run does; "
+              "or set CHROMIUM=/path/to/chromium)")
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason + " -- required in CI")
+    pytest.skip(reason)
+
+
+def build_site() -> Path:
+    if os.environ.get("VAE_SITE_DIR"):
+        return Path(os.environ["VAE_SITE_DIR"]).resolve()
+    proc = subprocess.run(["make", "--no-print-directory", "book"], cwd=ROOT,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"`make book` failed (exit {proc.returncode}):\n"
+                    f"{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}", pytrace=False)
+    return ROOT / "docs" / "_build" / "html"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+# Run in every page after MathJax (if any) is done: what the page shows, as plain data.
+INSPECT_PAGE = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const images = [...document.images];
+  await Promise.all(images.map(img => img.complete ? null :
+      new Promise(resolve => { img.onload = img.onerror = resolve; })));
+  const text = el => el.innerText || el.textContent || "";
+  return {
+    images: images.map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth})),
+    math: document.querySelectorAll("span.math, div.math").length,
+    untypeset: [...document.querySelectorAll("span.math, div.math")]
+        .filter(el => !el.querySelector("mjx-container")).map(text).slice(0, 5),
+    mjx: document.querySelectorAll("mjx-container").length,
+    mathErrors: [...document.querySelectorAll("mjx-merror")].map(el =>
+        el.getAttribute("data-mjx-error") || text(el)),
+    tracebacks: [...document.querySelectorAll(".output.traceback, .output.error")].map(text),
+    stderr: [...document.querySelectorAll(".output.stderr")].map(text),
+    body: text(document.body),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def site_report():
+    """Build (or reuse) the site, open every page in Chromium; per page: what it showed."""
+    chromium = find_chromium()
+    from playwright.sync_api import sync_playwright
+
+    site = build_site()
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if not p.relative_to(site).parts[0].startswith("_"))  # not theme templates
+    assert "docs/index.html" in pages and any(p.startswith("notebooks/") for p in pages), pages
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    report = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            for name in pages:
+                page = context.new_page()
+                requests, failed, js_errors = [], [], []
+                page.on("request", lambda r, out=requests: out.append(r.url))
+                page.on("requestfailed", lambda r, out=failed: out.append(f"{r.url} ({r.failure})"))
+                page.on("response", lambda r, out=failed: r.status >= 400 and out.append(
+                    f"{r.url} (HTTP {r.status})"))
+                page.on("pageerror", lambda e, out=js_errors: out.append(str(e)))
+                page.on("console", lambda m, out=js_errors: m.type == "error"
+                        and out.append(m.text))
+                page.goto(f"{origin}/{name}", wait_until="networkidle")
+                info = page.evaluate(INSPECT_PAGE)
+                page.wait_for_load_state("networkidle")
+                page.screenshot(path=SCREENSHOTS / (name.replace("/", "__")[:-5] + ".png"),
+                                full_page=True)
+                info.update(url=page.url, requests=requests, failed=failed, js_errors=js_errors)
+                report[name] = info
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {"origin": origin, "pages": report}
+
+
+def assert_no_problems(site_report, what: str, check) -> None:
+    """Fail with a readable list of the pages where `check(info)` found something."""
+    found = {name: check(info) for name, info in site_report["pages"].items()}
+    found = {name: p for name, p in found.items() if p}
+    if found:
+        lines = [f"{name}:\n" + "\n".join(f"    {p}" for p in ps) for name, ps in found.items()]
+        pytest.fail(f"{what} on {len(found)} page(s):\n" + "\n".join(lines), pytrace=False)
+
+
+def test_every_page_opened(site_report):
+    pages = site_report["pages"]
+    notebooks = [n for n in pages if n.startswith("notebooks/")]
+    assert notebooks, "no notebook pages on the site"
+    body = pages["docs/index.html"]["body"]
+    for name in notebooks:  # the landing page lists every notebook
+        assert Path(name).stem[:2] in body
+
+
+def test_every_image_loads(site_report):
+    assert_no_problems(site_report, "images that did not load", lambda info: [
+        img["src"] for img in info["images"] if img["width"] == 0])
+    notebook_images = sum(len(i["images"]) for n, i in site_report["pages"].items()
+                          if n.startswith("notebooks/"))
+    assert notebook_images > 0, "no images at all on the notebook pages"
+
+
+def test_math_is_typeset_without_errors(site_report):
+    def check(info):
+        out = []
+        if info["untypeset"]:
+            out.append(f"math not typeset by MathJax: {info['untypeset']}")
+        if info["mathErrors"] or "Math input error" in info["body"]:
+            out.append(f"MathJax errors: {info['mathErrors']}")
+        return out
+
+    assert_no_problems(site_report, "math problems", check)
+    assert any(info["mjx"] > 0 for info in site_report["pages"].values()), "no math anywhere"
+
+
+def test_no_error_or_traceback_outputs(site_report):
+    def check(info):
+        out = [f"error output: {t[:500]}" for t in info["tracebacks"]]
+        out += [f"stderr with an error: {t[:500]}" for t in info["stderr"] if ERROR_TEXT.search(t)]
+        if "Traceback (most recent call last)" in info["body"]:
+            out.append("'Traceback' in the page text")
+        return out
+
+    assert_no_problems(site_report, "error outputs", check)
+
+
+def test_no_warning_outputs(site_report):
+    assert_no_problems(site_report, "warnings in the outputs", lambda info: [
+        f"stderr with a warning: {t[:500]}" for t in info["stderr"] if WARNING_TEXT.search(t)])
+
+
+def test_no_request_leaves_the_site(site_report):
+    origin = urlsplit(site_report["origin"]).netloc
+
+    def check(info):
+        return [url for url in info["requests"]
+                if urlsplit(url).scheme not in ("data", "blob", "about")
+                and urlsplit(url).netloc != origin]
+
+    assert_no_problems(site_report, "requests to other hosts", check)
+
+
+def test_no_failed_requests_or_script_errors(site_report):
+    assert_no_problems(site_report, "failed requests or script errors",
+                       lambda info: info["failed"] + info["js_errors"])
