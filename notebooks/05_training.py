@@ -167,10 +167,10 @@ assert np.allclose(first[2], fresh[2])  # the closed-form KL does not depend on 
 # training, as a baseline). When `cfg.sample_each_step` is on, it also draws `n_samples` new
 # points after every step, which notebook 06 turns into a grid of snapshots.
 #
-# Three things make the run reproducible. It has three sources of randomness, and each gets
-# its own seed from `cfg.seed`: the initial weights (`torch.manual_seed`), all the noise (one
-# `torch.Generator`) and the shuffling (a NumPy generator). It also stops with a clear message,
-# naming the step, if a loss ever becomes NaN or infinite.
+# The run has three sources of randomness, and each is seeded from `cfg.seed`: the initial
+# weights (`torch.manual_seed`), all the noise (one `torch.Generator`, drawn on the CPU) and the
+# shuffling (a NumPy generator). So the same seed gives the same run. If a loss ever becomes NaN
+# or infinite, `run_model` stops with a message naming the step, instead of training on garbage.
 
 # %%
 show_source(run_model)
