@@ -7,11 +7,15 @@ per data point.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+
+with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to a text bar
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    from tqdm.auto import tqdm
 
 from .config import validate_config
 from .data import check_data
