@@ -39,8 +39,19 @@ test-unit: $(STAMP)
 notebooks: $(STAMP)
 	$(VENV)/bin/jupytext --to ipynb $(NOTEBOOKS)
 
-lab: $(STAMP)
+# JupyterLab with Jupytext: a double click opens notebooks/NN_topic.py as a notebook (the default
+# viewer for Python files is set in this environment's overrides.json, not in your own settings),
+# and saving it also updates the paired .ipynb (jupytext.toml).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/
+
+$(LAB_OVERRIDES): $(STAMP)
+	$(PY) -c 'import json, pathlib, sys; p = pathlib.Path(sys.argv[1]); \
+	  s = json.loads(p.read_text()) if p.exists() else {}; \
+	  s.setdefault("@jupyterlab/docmanager-extension:plugin", {}).setdefault("defaultViewers", {})["python"] = "Jupytext Notebook"; \
+	  p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps(s, indent=2) + "\n")' $@
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check vae_tutorial tests notebooks benchmarks docs
