@@ -365,8 +365,10 @@ assert untrained > exact_nll
 assert math.isfinite(untrained)
 
 # %% [markdown]
-# Training will push the $-$ELBO down towards that floor; it can never go below it (on average),
-# because $-\mathcal{L}(\mathbf{x}) \ge -\log p(\mathbf{x})$ for the best possible model too.
+# Training will push the $-$ELBO down towards that floor, but (on average over the data) it can
+# never go below it: $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, and no model
+# density $p_\theta$ assigns the data a higher average log-likelihood than the true density
+# $p$ itself (Gibbs' inequality).
 
 # %% [markdown]
 # ## Summary

@@ -166,8 +166,8 @@ plt.show()
 # $x_1 = x_2$, is enough. Every nat of information the encoder puts into $\mathbf{z}$ costs KL,
 # so the model uses one latent dimension and leaves the other at the prior, where it costs
 # nothing. The means $\boldsymbol{\mu}_x(\mathbf{z})$ therefore trace a one-dimensional curve,
-# and the decoder's noise, with variance about 0.5 in each coordinate, spreads the points back
-# out into the full ellipse. (This is the factor-analysis model; notebook 07 measures how close
+# and the decoder's noise, ideally with variance 0.5 in each coordinate, spreads the points
+# back out into the full ellipse. (This is the factor-analysis model; notebook 07 measures how close
 # the trained VAE gets to its optimum.)
 #
 # Let us check this with numbers: the covariance of the means should be nearly rank one, with
@@ -192,6 +192,13 @@ print("Cov[mu_x] + diag(E[sigma_x^2]):\n", (cov_means + np.diag(noise_var)).roun
 assert eigenvalues[0] < 0.05 * eigenvalues[-1]  # nearly rank one: the means lie on a line
 assert abs(direction @ np.array([1, 1]) / np.sqrt(2)) > 0.99  # ... along the diagonal
 assert np.abs(cov_means + np.diag(noise_var) - cov).max() < 0.2  # the two parts add up to Sigma
+
+# %% [markdown]
+# The ideal split above has one eigenvalue of $\operatorname{Cov}[\boldsymbol{\mu}_x]$ equal to
+# 1 (along the diagonal) and the other 0, with decoder variances of 0.5. After one short epoch
+# the model is close on the eigenvalues, while its decoder variances are a little too large:
+# that is why the generated points above have slightly too large variances on the diagonal of
+# their covariance.
 
 # %% [markdown]
 # ## How the samples improve during training
