@@ -84,6 +84,15 @@ for key, value in cfg.items():
     print(f"{key:17s} {value!r}")
 
 # %% [markdown]
+# For example, a misspelt key is caught at once, with the list of allowed keys:
+
+# %%
+try:
+    default_config(batchsize=64)
+except KeyError as error:
+    print("KeyError:", error)
+
+# %% [markdown]
 # ## One optimisation step: `train_step`
 #
 # A training step draws fresh noise $\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)$ of
@@ -102,8 +111,8 @@ show_source(train_step)
 # > columns of its training losses are swapped relative to its test losses, and a plot of
 # > "reconstruction" compares the training KL with the test reconstruction.
 #
-# Let us take a few steps by hand on a fresh model, to see the numbers move. The optional
-# `generator` makes the noise reproducible.
+# Let us take five steps by hand on a fresh model, all on the same batch, to see the numbers
+# move. The optional `generator` makes the noise reproducible.
 
 # %%
 torch.manual_seed(0)  # the same initial weights on every run
@@ -112,11 +121,14 @@ optim = torch.optim.Adam(model.parameters(), lr=cfg.lr)
 generator = torch.Generator().manual_seed(0)
 batch = torch.from_numpy(train_data[:cfg.batch_size])
 
+history = []
 for step in range(5):
     losses = train_step(cfg, model, optim, batch, generator)
+    history.append(losses)
     print(f"step {step}: total {losses[0]:.4f} = recon {losses[1]:.4f} + kl {losses[2]:.4f}")
 
 assert losses.shape == (3,)
+assert history[-1][0] < history[0][0]  # five steps on one batch lower its loss
 assert math.isclose(losses[0], losses[1] + losses[2], rel_tol=1e-5)  # total = recon + kl
 
 # %% [markdown]
