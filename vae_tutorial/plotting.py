@@ -80,5 +80,5 @@ def plot_latents(ax, model, data, title="encoder means $\\mu_z$ of test points")
     mu_z = mu_z.cpu().numpy()
     points = ax.scatter(mu_z[:, 0], mu_z[:, 1], c=data[:, 0] + data[:, 1], s=4, cmap="viridis")
     ax.figure.colorbar(points, ax=ax, label="$x_1 + x_2$")
-    ax.set(title=title, xlabel="$z_1$", ylabel="$z_2$")
+    ax.set(title=title, xlabel="$z_1$", ylabel="$z_2$", aspect="equal")
     return ax
