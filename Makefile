@@ -63,7 +63,7 @@ MATHJAX := docs/_build/vendor/mathjax
 SITE := docs/_build/html
 
 book: $(STAMP) $(MATHJAX)/es5/tex-mml-chtml.js
-	$(PY) -m sphinx -b html -W --keep-going -q -c docs . $(SITE)
+	$(PY) -m sphinx -b html -E -W --keep-going -q -c docs . $(SITE)
 	@echo "Built the site. Open file://$(CURDIR)/$(SITE)/index.html"
 	@echo "or serve it:  $(PY) -m http.server 8000 --bind 127.0.0.1 --directory $(SITE)  (then http://127.0.0.1:8000)"
 

@@ -51,8 +51,10 @@ def build_site() -> Path:
     proc = subprocess.run(["make", "--no-print-directory", "book"], cwd=ROOT,
                           capture_output=True, text=True)
     if proc.returncode != 0:
-        pytest.fail(f"`make book` failed (exit {proc.returncode}):\n"
-                    f"{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}", pytrace=False)
+        log = proc.stdout + proc.stderr  # a failing cell's traceback comes first, then Sphinx's
+        if len(log) > 16000:
+            log = log[:12000] + "\n[...]\n" + log[-4000:]
+        pytest.fail(f"`make book` failed (exit {proc.returncode}):\n{log}", pytrace=False)
     return ROOT / "docs" / "_build" / "html"
 
 
@@ -78,6 +80,9 @@ INSPECT_PAGE = """async () => {
     mjx: document.querySelectorAll("mjx-container").length,
     mathErrors: [...document.querySelectorAll("mjx-merror")].map(el =>
         el.getAttribute("data-mjx-error") || text(el)),
+    // an undefined TeX macro is shown as its name in red (MathJax's noundefined extension)
+    undefinedMacros: [...document.querySelectorAll('mjx-container mtext[mathcolor="red"]')]
+        .map(el => el.textContent),
     tracebacks: [...document.querySelectorAll(".output.traceback, .output.error")].map(text),
     stderr: [...document.querySelectorAll(".output.stderr")].map(text),
     body: text(document.body),
@@ -109,13 +114,16 @@ def site_report():
                 page = context.new_page()
                 requests, failed, js_errors = [], [], []
                 page.on("request", lambda r, out=requests: out.append(r.url))
-                page.on("requestfailed", lambda r, out=failed: out.append(f"{r.url} ({r.failure})"))
+                page.on("requestfailed", lambda r, out=failed: r.failure != "net::ERR_ABORTED"
+                        and out.append(f"{r.url} ({r.failure})"))  # aborted: navigated away
                 page.on("response", lambda r, out=failed: r.status >= 400 and out.append(
                     f"{r.url} (HTTP {r.status})"))
                 page.on("pageerror", lambda e, out=js_errors: out.append(str(e)))
                 page.on("console", lambda m, out=js_errors: m.type == "error"
                         and out.append(m.text))
                 page.goto(f"{origin}/{name}", wait_until="networkidle")
+                if name == "index.html":  # the site root redirects to the landing page
+                    page.wait_for_url("**/docs/index.html")
                 info = page.evaluate(INSPECT_PAGE)
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=SCREENSHOTS / (name.replace("/", "__")[:-5] + ".png"),
@@ -163,6 +171,8 @@ def test_math_is_typeset_without_errors(site_report):
             out.append(f"math not typeset by MathJax: {info['untypeset']}")
         if info["mathErrors"] or "Math input error" in info["body"]:
             out.append(f"MathJax errors: {info['mathErrors']}")
+        if info["undefinedMacros"]:
+            out.append(f"undefined TeX macros: {info['undefinedMacros']}")
         return out
 
     assert_no_problems(site_report, "math problems", check)
