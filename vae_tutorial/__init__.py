@@ -1,8 +1,17 @@
 """vae_tutorial: the code taught by the notebooks, each function defined once.
 
-Modules: config, data, model, objectives, training, sampling, evaluation, plotting, notebook.
+Modules: config, data, model, objectives, training, sampling, evaluation, analysis, plotting,
+notebook.
 """
 
+from .analysis import (
+    LinearOptimum,
+    ignore_z_ceiling,
+    kl_per_dimension,
+    linear_optimum,
+    linear_posterior,
+    negative_elbo,
+)
 from .config import converged_config, default_config, validate_config
 from .data import (
                    SOURCE_COV,
@@ -25,6 +34,8 @@ from .training import TrainingResult, resolve_device, run_model, run_test, train
 __version__ = "0.1.0"
 
 __all__ = [
+    "LinearOptimum", "ignore_z_ceiling", "kl_per_dimension", "linear_optimum", "linear_posterior",
+    "negative_elbo",
     "SOURCE_COV", "SOURCE_MU", "source_dataset",
     "GaussianMLP", "LossParts", "TrainingResult", "VAE", "VAEOutput", "build_vae", "check_data",
     "check_gaussian", "converged_config", "default_config", "gaussian_entropy", "gaussian_kl",

@@ -1,0 +1,318 @@
+"""Measuring a VAE against what is known exactly: the linear-Gaussian (probabilistic PCA /
+factor-analysis) optimum for a 2-D Gaussian, its true posterior p(z|x), the ELBO of a linear
+model in closed form, KL per latent dimension (active units), the "decoder ignores z" ceiling,
+a low-noise estimate of the -ELBO, and the Monte-Carlo pieces of the derivations.
+
+Taught in ``notebooks/07_evaluation`` and ``notebooks/08_derivations``.
+
+The linear-Gaussian model with a k-dimensional latent is
+    p(z) = N(0, I_k),   p(x|z) = N(W z + b, Psi),   Psi = diag(psi),  W ``[d, k]``,
+so p(x) = N(b, W W^T + Psi) and the posterior is Gaussian (Bishop, PRML 12.2):
+    p(z|x) = N(S W^T Psi^-1 (x - b), S),   S = (I_k + W^T Psi^-1 W)^-1.
+All numbers are nats; NumPy functions work in float64.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from torch import nn
+
+from .data import check_data, check_gaussian
+from .evaluation import log_weights
+from .model import VAE
+from .objectives import gaussian_kl, gaussian_nll, sample_latents
+from .sampling import model_device
+
+
+class LinearOptimum(NamedTuple):
+    """A one-latent linear-Gaussian model p(x|z) = N(w z + b, diag(psi)) and what follows."""
+
+    w: np.ndarray  # [d] loadings (the column of W); its sign is arbitrary
+    psi: np.ndarray  # [d] noise variances of p(x|z)
+    posterior_var: float  # S = 1 / (1 + w^T Psi^-1 w), the same for every x
+    rate: float  # E_x KL(p(z|x) || N(0, 1)) = -1/2 log S = I(x; z), nats
+
+
+def linear_optimum(cov, noise: str = "isotropic", w1: float | None = None) -> LinearOptimum:
+    """The maximum-likelihood one-latent linear-Gaussian model of N(b, ``cov``), ``cov`` ``[2, 2]``.
+
+    ``noise="isotropic"`` (probabilistic PCA, Tipping & Bishop 1999): with eigenvalues
+    l1 >= l2 and top eigenvector u1 of Sigma, W = u1 sqrt(l1 - s2) and s2 = l2 (for d = 2 the
+    mean of the discarded eigenvalues is l2), so W W^T + s2 I = Sigma exactly.
+
+    ``noise="diagonal"`` (factor analysis): any w with w1 w2 = Sigma_12, w1^2 < Sigma_11 and
+    w2^2 < Sigma_22 fits exactly, with psi_i = Sigma_ii - w_i^2 -- a one-parameter family
+    (3 equations, 4 unknowns), all with the same likelihood but different rates.  ``w1`` picks
+    a member; by default the balanced one, w_i = sqrt(|rho|) sigma_i (each coordinate keeps the
+    same noise fraction 1 - |rho|).  It is the member with the smallest rate,
+    1/2 log((1 + |rho|) / (1 - |rho|)), and for equal variances it is the PPCA solution.
+
+    Returns ``LinearOptimum(w [2], psi [2], posterior_var, rate)``; w has w1 >= 0.
+    For the source Sigma = [[1, .5], [.5, 1]]: w = [0.707, 0.707], psi = [0.5, 0.5],
+    posterior_var = 1/3, rate = 1/2 ln 3 = 0.549 nats.
+    """
+    _, cov = check_gaussian(np.zeros(2), cov)
+    if noise == "isotropic":
+        eigval, eigvec = np.linalg.eigh(cov)  # ascending
+        s2 = eigval[0]
+        w = eigvec[:, 1] * math.sqrt(eigval[1] - s2)
+        psi = np.full(2, s2)
+    elif noise == "diagonal":
+        sd = np.sqrt(np.diag(cov))
+        c12 = cov[0, 1]
+        if w1 is None:
+            rho = c12 / (sd[0] * sd[1])
+            w = np.array([1.0, np.sign(rho) or 1.0]) * math.sqrt(abs(rho)) * sd
+        else:
+            lo, hi = abs(c12) / sd[1], sd[0]
+            if not lo < abs(w1) < hi:
+                raise ValueError(f"w1 must satisfy {lo:.4g} < |w1| < {hi:.4g} for this cov, "
+                                 f"got {w1!r}")
+            w = np.array([abs(w1), c12 / abs(w1)])
+        psi = np.diag(cov) - w**2
+    else:
+        raise ValueError(f"noise must be 'isotropic' or 'diagonal', got {noise!r}")
+    if w[0] < 0 or (w[0] == 0 and w[1] < 0):
+        w = -w
+    posterior_var = 1.0 / (1.0 + float(np.sum(w**2 / psi)))
+    return LinearOptimum(w, psi, posterior_var, -0.5 * math.log(posterior_var))
+
+
+def _check_linear(w, psi, b):
+    w = np.asarray(w, dtype=np.float64)
+    w = w[:, None] if w.ndim == 1 else w
+    psi = np.asarray(psi, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    d = w.shape[0]
+    if w.ndim != 2 or psi.shape != (d,) or b.shape != (d,):
+        raise ValueError(f"need w [d, k] (or [d]), psi [d], b [d]; got {w.shape}, {psi.shape}, "
+                         f"{b.shape}")
+    if not np.all(psi > 0):
+        raise ValueError("psi (noise variances) must be positive")
+    return w, psi, b
+
+
+def linear_posterior(x, w, psi, b) -> tuple[np.ndarray, np.ndarray]:
+    """The exact posterior p(z|x) = N(m, S) of the linear-Gaussian model.
+
+    x ``[N, d]``; w ``[d, k]`` (or ``[d]`` for k = 1); psi ``[d]``; b ``[d]``.
+    S = (I + W^T Psi^-1 W)^-1 ``[k, k]`` (the same for every x) and
+    m = S W^T Psi^-1 (x - b) ``[N, k]``.  Returns (m, S).
+    """
+    w, psi, b = _check_linear(w, psi, b)
+    x = check_data(x, w.shape[0], "x").astype(np.float64)
+    prec = np.eye(w.shape[1]) + w.T @ (w / psi[:, None])
+    cov = np.linalg.inv(prec)
+    mean = (x - b) @ (w / psi[:, None]) @ cov  # S symmetric
+    return mean, cov
+
+
+def linear_log_marginal(x, w, psi, b) -> np.ndarray:
+    """log p(x) = log N(x | b, W W^T + Psi) per row: ``[N]``."""
+    from .data import true_log_prob
+
+    w, psi, b = _check_linear(w, psi, b)
+    return true_log_prob(x, b, w @ w.T + np.diag(psi))
+
+
+def linear_elbo(x, w, psi, b, q_mean, q_var) -> np.ndarray:
+    """The ELBO of the linear-Gaussian model for q(z|x) = N(q_mean, diag(q_var)), in closed form.
+
+    x ``[N, d]``, q_mean ``[N, k]``, q_var ``[N, k]`` or ``[k]``.  Per row:
+    ELBO = E_q[log p(x|z)] - KL(q || N(0, I)), with
+    E_q[log p(x|z)] = -1/2 sum_i [log 2 pi psi_i + ((x - W m - b)_i^2 + (W V W^T)_ii) / psi_i].
+    Returns ``[N]``.
+    """
+    w, psi, b = _check_linear(w, psi, b)
+    x = check_data(x, w.shape[0], "x").astype(np.float64)
+    m = np.asarray(q_mean, dtype=np.float64).reshape(len(x), w.shape[1])
+    v = np.broadcast_to(np.asarray(q_var, dtype=np.float64), m.shape)
+    resid = x - m @ w.T - b
+    spread = v @ (w**2).T  # [N, d]: diag(W diag(v) W^T) per row
+    expected_log_lik = -0.5 * (np.log(2 * np.pi * psi) + (resid**2 + spread) / psi).sum(1)
+    kl = 0.5 * (m**2 + v - 1.0 - np.log(v)).sum(1)
+    return expected_log_lik - kl
+
+
+def gaussian_kl_full(mean0, cov0, mean1, cov1) -> np.ndarray:
+    """KL(N(mean0, cov0) || N(mean1, cov1)) per row, full covariances, in nats.
+
+    mean0, mean1 ``[N, k]``; cov0, cov1 ``[k, k]`` or ``[N, k, k]``.  Returns ``[N]``:
+    1/2 [tr(C1^-1 C0) + (m1 - m0)^T C1^-1 (m1 - m0) - k + log det C1 - log det C0].
+    """
+    mean0, mean1 = np.atleast_2d(mean0).astype(float), np.atleast_2d(mean1).astype(float)
+    k = mean0.shape[-1]
+    cov0 = np.broadcast_to(np.asarray(cov0, dtype=float), (len(mean0), k, k))
+    cov1 = np.broadcast_to(np.asarray(cov1, dtype=float), (len(mean0), k, k))
+    inv1 = np.linalg.inv(cov1)
+    diff = (mean1 - mean0)[..., None]
+    trace = np.einsum("nij,nji->n", inv1, cov0)
+    maha = (diff.transpose(0, 2, 1) @ inv1 @ diff)[:, 0, 0]
+    logdet = np.linalg.slogdet(cov1)[1] - np.linalg.slogdet(cov0)[1]
+    return 0.5 * (trace + maha - k + logdet)
+
+
+def ignore_z_ceiling(cov) -> float:
+    """Best NLL of a decoder that ignores z: p(x|z) = N(m, diag(s^2)) for every z fits each
+    coordinate on its own, so the best it can do is the sum of the 1-D marginal entropies,
+    sum_i 1/2 log(2 pi e Sigma_ii) nats (2.838 for the source Sigma).  Always >= the joint
+    entropy; equal only when Sigma is diagonal."""
+    _, cov = check_gaussian(np.zeros(np.asarray(cov).shape[0]), cov)
+    return float(0.5 * np.log(2 * np.pi * np.e * np.diag(cov)).sum())
+
+
+@torch.no_grad()
+def kl_per_dimension(model: VAE, x) -> np.ndarray:
+    """Average KL(q(z_j|x) || N(0, 1)) over the data for each latent dimension j: ``[latent]``.
+
+    x ``[N, input]``.  A dimension whose KL is ~0 is switched off (q(z_j|x) = prior for every x,
+    so it carries no information about x); the sum over j is the model's rate E_x KL(q || p).
+    """
+    model.eval()
+    xt = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model))
+    mu, log_var = model.encode(xt)
+    return gaussian_kl(mu, log_var).mean(0).double().cpu().numpy()
+
+
+@torch.no_grad()
+def latent_activity(model: VAE, x) -> np.ndarray:
+    """Active-units statistic of Burda et al. (2015): Var_x(E_q[z_j|x]) per latent dimension,
+    ``[latent]``; a unit counts as active when it exceeds 0.01."""
+    model.eval()
+    xt = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model))
+    mu, _ = model.encode(xt)
+    return mu.double().var(0, unbiased=False).cpu().numpy()
+
+
+@torch.no_grad()
+def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
+                  per_point: bool = False, max_rows: int = 2**18):
+    """-ELBO(x) = -E_q[log w], w = p(x|z) p(z) / q(z|x), averaged over ``num_samples`` draws
+    of z per point: the same quantity as the total test loss (the KL part is estimated here
+    by Monte Carlo instead of in closed form), with ~1/sqrt(num_samples) of its noise.
+
+    x ``[N, input]``.  Returns the mean over points (float) or ``[N]`` with ``per_point``.
+    """
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
+    model.eval()
+    device = model_device(model)
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    generator = torch.Generator().manual_seed(seed)
+    latent_dim = model.encode(x[:1].to(device))[0].shape[-1]
+    chunk = max(1, max_rows // num_samples)
+    values = []
+    for start in range(0, len(x), chunk):
+        xb = x[start:start + chunk].to(device)
+        noise = torch.randn([num_samples, len(xb), latent_dim], generator=generator).to(device)
+        values.append(-log_weights(model, xb, noise).double().mean(0))
+    out = torch.cat(values).cpu().numpy()
+    return out if per_point else float(out.mean())
+
+
+@torch.no_grad()
+def encoder_posterior(model: VAE, x) -> tuple[np.ndarray, np.ndarray]:
+    """The encoder's q(z|x) = N(mu_z, diag(exp(log_var_z))) for x ``[N, input]``:
+    returns (mu_z, var_z), each ``[N, latent]``, float64."""
+    model.eval()
+    xt = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model))
+    mu, log_var = model.encode(xt)
+    return mu.double().cpu().numpy(), log_var.double().exp().cpu().numpy()
+
+
+class AffineGaussian(nn.Module):
+    """Maps inputs ``[..., n]`` to ``[..., 2m]`` = [A inputs + a; log_var]: the layout of
+    ``GaussianMLP``'s output, so it can stand in for an encoder or a decoder of ``VAE``."""
+
+    def __init__(self, weight, bias, log_var):
+        super().__init__()
+        self.register_buffer("weight", torch.as_tensor(np.asarray(weight), dtype=torch.float32))
+        self.register_buffer("bias", torch.as_tensor(np.asarray(bias), dtype=torch.float32))
+        self.register_buffer("log_var", torch.as_tensor(np.asarray(log_var), dtype=torch.float32))
+        self.scale = nn.Parameter(torch.ones(()), requires_grad=False)  # gives the model a device
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        mean = inputs @ self.weight.T + self.bias
+        return torch.cat([mean, self.log_var.expand(mean.shape)], dim=-1)
+
+
+def linear_vae(w, psi, b, mean_scale: float = 1.0, var_scale: float = 1.0) -> VAE:
+    """A ``VAE`` whose decoder is the linear-Gaussian p(x|z) = N(W z + b, diag(psi)) and whose
+    encoder is its exact posterior p(z|x) -- with the mean map times ``mean_scale`` and the
+    variance times ``var_scale`` (1, 1 = exact; anything else a deliberately imperfect q).
+    Needs a diagonal posterior S (always so for k = 1).  w ``[d, k]`` or ``[d]``."""
+    w, psi, b = _check_linear(w, psi, b)
+    prec = np.eye(w.shape[1]) + w.T @ (w / psi[:, None])
+    cov = np.linalg.inv(prec)
+    if not np.allclose(cov, np.diag(np.diag(cov)), atol=1e-10):
+        raise ValueError("the posterior covariance is not diagonal; rotate W so W^T Psi^-1 W is")
+    gain = cov @ (w / psi[:, None]).T  # [k, d]
+    encoder = AffineGaussian(mean_scale * gain, -mean_scale * gain @ b,
+                             np.log(var_scale * np.diag(cov)))
+    decoder = AffineGaussian(w, b, np.log(psi))
+    return VAE(encoder, decoder)
+
+
+def mc_gaussian_kl(mu: torch.Tensor, log_var: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+    """Monte-Carlo estimate of KL(N(mu, diag(sigma^2)) || N(0, I)) per data point:
+    mean over draws of log q(z) - log p(z), z = mu + sigma * noise.
+
+    mu, log_var ``[batch, latent]``; noise ``[num_mc, batch, latent]``.  Returns ``[batch]``;
+    its expectation is the closed form ``gaussian_kl(mu, log_var).sum(-1)``.
+    """
+    z = sample_latents(mu, log_var, noise)
+    log_q = -gaussian_nll(z, mu, log_var).sum(-1)
+    log_p = -gaussian_nll(z, torch.zeros_like(z), torch.zeros_like(z)).sum(-1)
+    return (log_q - log_p).mean(0)
+
+
+def kl_gradient_samples(mu, log_var, num_mc: int, num_repeats: int, seed: int = 0):
+    """Gradients of the KL term with respect to (mu, log_var) of one q = N(mu, diag(sigma^2)).
+
+    mu, log_var: ``[latent]``.  Returns (closed ``[2 * latent]``, mc ``[num_repeats,
+    2 * latent]``): the exact gradient of the closed form, and ``num_repeats`` independent
+    gradients of the ``num_mc``-sample Monte-Carlo estimate (unbiased; their variance falls
+    as 1/num_mc, while the closed form's is zero).
+    """
+    mu = torch.as_tensor(mu, dtype=torch.float64).reshape(1, -1).requires_grad_()
+    log_var = torch.as_tensor(log_var, dtype=torch.float64).reshape(1, -1).requires_grad_()
+    closed = torch.autograd.grad(gaussian_kl(mu, log_var).sum(), (mu, log_var))
+    generator = torch.Generator().manual_seed(seed)
+    noise = torch.randn([num_repeats, num_mc, 1, mu.shape[1]], generator=generator,
+                        dtype=torch.float64)
+    grads = []
+    for eps in noise:
+        g = torch.autograd.grad(mc_gaussian_kl(mu, log_var, eps).sum(), (mu, log_var))
+        grads.append(torch.cat([t.reshape(-1) for t in g]))
+    return torch.cat([t.reshape(-1) for t in closed]).numpy(), torch.stack(grads).numpy()
+
+
+def elbo_gradient_noise(model: VAE, x, num_mc: int, num_repeats: int = 20, seed: int = 0):
+    """How noisy is the training gradient, and what does it cost, for a given ``num_mc``?
+
+    For a fixed batch x ``[batch, input]``, computes the gradient of the -ELBO loss with
+    respect to all parameters for ``num_repeats`` independent noise draws
+    ``[num_mc, batch, latent]``.  Returns (total variance = sum over parameters of the
+    per-parameter variance across draws, seconds per gradient = the median time of one
+    forward + backward).
+    """
+    device = model_device(model)
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(device)
+    latent_dim = model.encode(x[:1])[0].shape[-1]
+    generator = torch.Generator().manual_seed(seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    model.train()
+    grads, times = [], []
+    for _ in range(num_repeats):
+        noise = torch.randn([num_mc, len(x), latent_dim], generator=generator).to(device)
+        start = time.perf_counter()
+        g = torch.autograd.grad(model.loss(x, noise).total, params)
+        times.append(time.perf_counter() - start)
+        grads.append(torch.cat([t.reshape(-1) for t in g]).double())
+    grads = torch.stack(grads)
+    return float(grads.var(0, unbiased=True).sum()), float(np.median(times))
