@@ -87,7 +87,8 @@ html_theme_options = {
 html_context = {"default_mode": "auto"}  # the theme otherwise logs "invalid theme mode" once
 html_last_updated_fmt = None
 html_show_sourcelink = False
-html_copy_source = False
+html_copy_source = True  # the download button offers each notebook's .py
+html_sourcelink_suffix = ""
 
 # Colab badge: served from the site (docs/images/colab-badge.svg); the link still opens Colab.
 local_badges = {

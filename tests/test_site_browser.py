@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -85,6 +85,7 @@ INSPECT_PAGE = """async () => {
         .map(el => el.textContent),
     tracebacks: [...document.querySelectorAll(".output.traceback, .output.error")].map(text),
     stderr: [...document.querySelectorAll(".output.stderr")].map(text),
+    links: [...document.querySelectorAll("a[href]")].map(a => a.href),
     body: text(document.body),
   };
 }"""
@@ -135,7 +136,7 @@ def site_report():
     finally:
         server.shutdown()
         server.server_close()
-    return {"origin": origin, "pages": report}
+    return {"origin": origin, "site": site, "pages": report}
 
 
 def assert_no_problems(site_report, what: str, check) -> None:
@@ -204,6 +205,20 @@ def test_no_request_leaves_the_site(site_report):
                 and urlsplit(url).netloc != origin]
 
     assert_no_problems(site_report, "requests to other hosts", check)
+
+
+def test_links_within_the_site_lead_to_files(site_report):
+    origin = urlsplit(site_report["origin"]).netloc
+
+    def missing(url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.netloc != origin:
+            return False
+        path = site_report["site"] / unquote(parts.path).lstrip("/")
+        return not (path / "index.html" if path.is_dir() else path).is_file()
+
+    assert_no_problems(site_report, "links to missing files", lambda info: sorted(
+        {url for url in info["links"] if missing(url)}))
 
 
 def test_no_failed_requests_or_script_errors(site_report):
