@@ -43,7 +43,7 @@ project = "vae_tutorial"
 author = "the vae_tutorial authors"
 copyright = "the vae_tutorial authors"
 
-extensions = ["myst_nb", "local_badges"]
+extensions = ["myst_nb", "local_badges", "stream_outputs"]
 
 # Sources: the landing page and the numbered notebooks' .py files, nothing else. Every other
 # top-level entry of the repository (.venv, .git, the package, tests...) is excluded outright, so
@@ -65,6 +65,7 @@ nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True  # ... and its traceback is printed in the build log
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_dmath_double_inline = True  # $$...$$ inside a paragraph is display math, as in Jupyter
 myst_heading_anchors = 3
 
 # Math: MathJax 3 served from the site itself (`make book` puts it in docs/_build/vendor).

@@ -64,7 +64,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 # Run in every page after MathJax (if any) is done: what the page shows, as plain data.
-INSPECT_PAGE = """async () => {
+INSPECT_PAGE = r"""async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
@@ -72,6 +72,8 @@ INSPECT_PAGE = """async () => {
   await Promise.all(images.map(img => img.complete ? null :
       new Promise(resolve => { img.onload = img.onerror = resolve; })));
   const text = el => el.innerText || el.textContent || "";
+  const PROSE = ["p", "li", "td", "th", "dd", "h1", "h2", "h3", "h4", "figcaption"]
+      .map(tag => "article " + tag).join(", ");
   return {
     images: images.map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth})),
     math: document.querySelectorAll("span.math, div.math").length,
@@ -83,6 +85,13 @@ INSPECT_PAGE = """async () => {
     // an undefined TeX macro is shown as its name in red (MathJax's noundefined extension)
     undefinedMacros: [...document.querySelectorAll('mjx-container mtext[mathcolor="red"]')]
         .map(el => el.textContent),
+    // TeX left in the prose (a "$" or a \command outside math and code): broken math markup
+    rawTex: [...document.querySelectorAll(PROSE)].map(el => {
+      const copy = el.cloneNode(true);
+      copy.querySelectorAll("code, pre, mjx-container, .math, script, style, p, li, td, th")
+          .forEach(inner => inner.remove());
+      return copy.textContent.replace(/\s+/g, " ").trim();
+    }).filter(t => /\$|\\[A-Za-z]+/.test(t)),
     tracebacks: [...document.querySelectorAll(".output.traceback, .output.error")].map(text),
     stderr: [...document.querySelectorAll(".output.stderr")].map(text),
     links: [...document.querySelectorAll("a[href]")].map(a => a.href),
@@ -172,6 +181,7 @@ def test_math_is_typeset_without_errors(site_report):
             out.append(f"math not typeset by MathJax: {info['untypeset']}")
         if info["mathErrors"] or "Math input error" in info["body"]:
             out.append(f"MathJax errors: {info['mathErrors']}")
+        out += [f"TeX outside math (broken $...$?): {t[:300]}" for t in info["rawTex"]]
         if info["undefinedMacros"]:
             out.append(f"undefined TeX macros: {info['undefinedMacros']}")
         return out
