@@ -57,8 +57,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check vae_tutorial tests notebooks benchmarks docs
 
 # The site: notebooks executed (cached in docs/_build/jupyter_cache; a notebook re-runs when its
-# code, the package or the pins change), MathJax 3 served from the site (fetched once with npm).
-MATHJAX_VERSION := 3.2.2
+# code, the package or the pins change), MathJax 3 served from the site (fetched once from the
+# npm registry and checked against its sha512, by docs/fetch_mathjax.py). -E re-reads every page
+# (cheap with the cache) so that -W also sees the warnings of unchanged pages.
 MATHJAX := docs/_build/vendor/mathjax
 SITE := docs/_build/html
 
@@ -67,17 +68,8 @@ book: $(STAMP) $(MATHJAX)/es5/tex-mml-chtml.js
 	@echo "Built the site. Open file://$(CURDIR)/$(SITE)/index.html"
 	@echo "or serve it:  $(PY) -m http.server 8000 --bind 127.0.0.1 --directory $(SITE)  (then http://127.0.0.1:8000)"
 
-# Only what the site uses of MathJax's es5 build: TeX input, CommonHTML output and its fonts,
-# the menu and accessibility parts it loads on demand.
-$(MATHJAX)/es5/tex-mml-chtml.js:
-	@command -v npm >/dev/null || { echo "error: npm is needed once, to fetch MathJax $(MATHJAX_VERSION)" >&2; exit 1; }
-	rm -rf $(MATHJAX) && mkdir -p $(MATHJAX)/es5/output
-	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  (cd "$$tmp" && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz) && \
-	  cp "$$tmp/package/LICENSE" $(MATHJAX)/ && \
-	  cp -r "$$tmp"/package/es5/{input,a11y,ui,sre,adaptors} $(MATHJAX)/es5/ && \
-	  cp -r "$$tmp"/package/es5/output/{chtml,chtml.js} $(MATHJAX)/es5/output/ && \
-	  cp "$$tmp"/package/es5/tex-mml-chtml.js $(MATHJAX)/es5/
+$(MATHJAX)/es5/tex-mml-chtml.js: docs/fetch_mathjax.py
+	$(PY) docs/fetch_mathjax.py $(MATHJAX)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
