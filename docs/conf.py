@@ -11,6 +11,7 @@ image is a local copy (docs/_ext/local_badges.py).
 
 import hashlib
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -60,6 +61,9 @@ exclude_patterns = sorted(
 nb_custom_formats = {".py": ["jupytext.reads", {"fmt": "py:percent"}]}
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(DOCS / "_build" / "jupyter_cache" / package_fingerprint())
+for stale in (DOCS / "_build" / "jupyter_cache").glob("*"):  # caches of older package versions
+    if stale.is_dir() and str(stale) != nb_execution_cache_path:
+        shutil.rmtree(stale)
 nb_execution_timeout = 300
 nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True  # ... and its traceback is printed in the build log
