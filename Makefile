@@ -45,7 +45,7 @@ notebooks: $(STAMP)
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 lab: $(STAMP) $(LAB_OVERRIDES)
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ARGS) notebooks/
 
 $(LAB_OVERRIDES): $(STAMP)
 	$(PY) -c 'import json, pathlib, sys; p = pathlib.Path(sys.argv[1]); \
