@@ -37,7 +37,7 @@ test-unit: $(STAMP)
 
 # Regenerate every paired .ipynb (outputs stripped) from its .py source.
 notebooks: $(STAMP)
-	$(VENV)/bin/jupytext --to ipynb $(NOTEBOOKS)
+	$(VENV)/bin/jupytext --update --to ipynb $(NOTEBOOKS)
 
 # JupyterLab with Jupytext: a double click opens notebooks/NN_topic.py as a notebook (the default
 # viewer for Python files is set in this environment's overrides.json, not in your own settings),

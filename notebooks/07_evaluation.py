@@ -51,6 +51,7 @@ from vae_tutorial import (
     default_config,
     gaussian_entropy,
     iwae_nll,
+    log_weight_chunks,
     log_weights,
     run_model,
     show_source,
@@ -167,6 +168,14 @@ show_source(negative_elbo)
 
 # %%
 show_source(log_weights)
+
+# %% [markdown]
+# `log_weight_chunks` draws the noise with a seeded generator and feeds the points through in
+# chunks, so that $K \times$ chunk rows fit in memory even for $K = 1000$; each estimator then
+# reduces the $[K, \text{chunk}]$ log-weights its own way.
+
+# %%
+show_source(log_weight_chunks)
 
 # %% [markdown]
 # The $-$ELBO is $-\mathbb{E}[\log w]$; the IWAE bound (Burda et al., 2015) moves the average

@@ -378,7 +378,8 @@ plt.show()
 # the compute on more *points* reduces both kinds of noise, more *draws* only one. (Extra draws
 # are a little cheaper than extra points, since the encoder runs once per point, but on a
 # network this size that does not change the conclusion.)
-#
+
+# %% [markdown]
 # ## Summary
 #
 # - $\log p(\mathbf{x}) \ge \text{ELBO}$ by Jensen, and exactly

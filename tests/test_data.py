@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal
 
-from vae_tutorial import (SOURCE_COV, SOURCE_MU, gaussian_entropy, sample_gaussian,
-                          source_dataset, train_test_split, true_log_prob)
+from vae_tutorial import (
+    SOURCE_COV,
+    SOURCE_MU,
+    gaussian_entropy,
+    sample_gaussian,
+    source_dataset,
+    train_test_split,
+    true_log_prob,
+)
 
 
 def test_sample_gaussian_shape_dtype_and_seed():

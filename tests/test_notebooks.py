@@ -32,7 +32,8 @@ def test_ipynb_is_in_sync_with_its_py(notebook):
         [sys.executable, "-m", "jupytext", "--to", "py:percent", "--output", "-",
          str(path.with_suffix(".ipynb"))], cwd=ROOT, check=True, capture_output=True, text=True)
     assert converted.stdout == path.read_text(), (
-        f"{path.name} and its .ipynb differ: run `make notebooks` (jupytext --to ipynb {path.name})")
+        f"{path.name} and its .ipynb differ: run `make notebooks` "
+        f"(jupytext --to ipynb {path.name})")
 
 
 def test_outputs_are_stripped(notebook):
@@ -46,17 +47,17 @@ def test_opens_with_title_badge_and_goals_and_ends_with_a_summary(notebook):
     path, nb = notebook
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith(f"# {path.stem[:2]} ")
-    assert f"blob/main/notebooks/{path.stem}.ipynb" in first.source and "colab-badge" in first.source
+    assert f"blob/main/notebooks/{path.stem}.ipynb" in first.source
+    assert "colab-badge" in first.source
     assert "What you will learn" in first.source
-    last_markdown = [c for c in nb.cells if c.cell_type == "markdown"][-1]
-    assert "## Summary" in last_markdown.source or any(
-        "## Summary" in c.source for c in nb.cells[-3:] if c.cell_type == "markdown")
+    assert any(c.cell_type == "markdown" and c.source.startswith("## Summary")
+               for c in nb.cells[-3:]), f"{path.name} must end with a '## Summary' cell"
 
 
 def test_first_code_cell_is_the_setup_cell(notebook):
     path, nb = notebook
     first_code = next(c for c in nb.cells if c.cell_type == "code")
-    assert first_code.source.strip() == SETUP, f"{path.name}: copy the set-up cell of CONTRIBUTING.md"
+    assert first_code.source.strip() == SETUP, f"{path.name}: use CONTRIBUTING.md's set-up cell"
 
 
 def test_shows_the_real_source_and_copies_no_package_function(notebook):

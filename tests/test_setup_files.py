@@ -1,9 +1,9 @@
 """Set-up files agree: pyproject.toml, environment.yml, constraints.txt, Makefile, .ci/run."""
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +35,8 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject():
 
 
 def test_constraints_pin_every_direct_dependency_and_cpu_torch():
-    pins = dict(split_requirement(line) for line in (ROOT / "constraints.txt").read_text().splitlines()
-                if line.strip() and not line.startswith("#"))
+    lines = (ROOT / "constraints.txt").read_text().splitlines()
+    pins = dict(split_requirement(line) for line in lines if line.strip() and line[0] != "#")
     assert pins["torch"] == "==2.13.0"
     assert all(spec.startswith("==") for spec in pins.values())
     project = pyproject()["project"]

@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from vae_tutorial import (build_vae, default_config, run_model, run_test, sample_gaussian,
-                          source_dataset, train_step)
+from vae_tutorial import (
+    build_vae,
+    default_config,
+    run_model,
+    run_test,
+    sample_gaussian,
+    source_dataset,
+    train_step,
+)
 
 SMALL = dict(hidden_dim=32, n_samples=50, progress=False)
 
@@ -52,7 +59,8 @@ def test_run_model_result_shapes_and_learning(data):
         np.testing.assert_allclose(losses[:, 0], losses[:, 1] + losses[:, 2], rtol=1e-5)
         assert np.all(losses[:, 2] >= 0)  # the KL column
     assert result.test_losses[-1, 0] < result.test_losses[0, 0]
-    assert run_model(default_config(sample_each_step=False, **SMALL), *data).samples_per_step is None
+    quiet = run_model(default_config(sample_each_step=False, **SMALL), *data)
+    assert quiet.samples_per_step is None
 
 
 def test_same_seed_gives_bitwise_identical_losses(data):
@@ -94,5 +102,6 @@ def test_unknown_config_key_is_rejected_by_run_model(data):
 
 def test_non_finite_loss_stops_with_the_step_number():
     huge = sample_gaussian([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 300, seed=0) * 1e30
-    with pytest.raises(FloatingPointError, match=r"non-finite loss .* at step 0 .*smaller config\.lr"):
+    message = r"non-finite loss .* at step 0 .*smaller config\.lr"
+    with pytest.raises(FloatingPointError, match=message):
         run_model(default_config(**SMALL), huge, huge)

@@ -24,7 +24,7 @@ from .data import (
                    train_test_split,
                    true_log_prob,
 )
-from .evaluation import iwae_nll, log_weights
+from .evaluation import iwae_nll, log_weight_chunks, log_weights
 from .model import VAE, GaussianMLP, LossParts, VAEOutput, build_vae
 from .notebook import setup_notebook, show_source
 from .objectives import gaussian_kl, gaussian_nll, sample_latents
@@ -39,7 +39,8 @@ __all__ = [
     "SOURCE_COV", "SOURCE_MU", "source_dataset",
     "GaussianMLP", "LossParts", "TrainingResult", "VAE", "VAEOutput", "build_vae", "check_data",
     "check_gaussian", "converged_config", "default_config", "gaussian_entropy", "gaussian_kl",
-    "gaussian_nll", "generate_samples", "iwae_nll", "log_weights", "resolve_device", "run_model",
+    "gaussian_nll", "generate_samples", "iwae_nll", "log_weight_chunks", "log_weights",
+    "resolve_device", "run_model",
     "run_test", "sample_gaussian", "sample_latents", "setup_notebook", "show_source",
     "train_step", "train_test_split", "true_log_prob", "validate_config",
 ]

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from .data import check_data, check_gaussian
-from .evaluation import log_weights
+from .evaluation import log_weight_chunks
 from .model import VAE
 from .objectives import gaussian_kl, gaussian_nll, sample_latents
 from .sampling import model_device
@@ -198,19 +198,8 @@ def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
 
     x ``[N, input]``.  Returns the mean over points (float) or ``[N]`` with ``per_point``.
     """
-    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-        raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
-    model.eval()
-    device = model_device(model)
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-    generator = torch.Generator().manual_seed(seed)
-    latent_dim = model.encode(x[:1].to(device))[0].shape[-1]
-    chunk = max(1, max_rows // num_samples)
-    values = []
-    for start in range(0, len(x), chunk):
-        xb = x[start:start + chunk].to(device)
-        noise = torch.randn([num_samples, len(xb), latent_dim], generator=generator).to(device)
-        values.append(-log_weights(model, xb, noise).double().mean(0))
+    values = [-log_w.double().mean(0)
+              for log_w in log_weight_chunks(model, x, num_samples, seed, max_rows)]
     out = torch.cat(values).cpu().numpy()
     return out if per_point else float(out.mean())
 

@@ -27,6 +27,24 @@ def log_weights(model, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
     return log_px_z + log_pz - log_qz
 
 
+def log_weight_chunks(model, x, num_samples: int, seed: int = 0, max_rows: int = 2**18):
+    """Yield ``log_weights`` ``[num_samples, chunk]`` for consecutive chunks of ``x``
+    ``[N, input]``, with z drawn from q_phi(z|x) by a generator seeded with ``seed``; each
+    chunk has at most ``max_rows`` = num_samples * chunk rows, to bound memory."""
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
+    model.eval()
+    device = model_device(model)
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    generator = torch.Generator().manual_seed(seed)
+    latent_dim = model.encode(x[:1].to(device))[0].shape[-1]
+    chunk = max(1, max_rows // num_samples)
+    for start in range(0, len(x), chunk):
+        xb = x[start:start + chunk].to(device)
+        noise = torch.randn([num_samples, len(xb), latent_dim], generator=generator).to(device)
+        yield log_weights(model, xb, noise)
+
+
 @torch.no_grad()
 def iwae_nll(model, x, num_samples: int, seed: int = 0, per_point: bool = False,
              max_rows: int = 2**18):
@@ -38,19 +56,7 @@ def iwae_nll(model, x, num_samples: int, seed: int = 0, per_point: bool = False,
     the N points (a float), or the ``[N]`` values with ``per_point=True``.  Data are processed
     in chunks of at most ``max_rows`` = K * chunk rows to bound memory.
     """
-    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-        raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
-    model.eval()
-    device = model_device(model)
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-    generator = torch.Generator().manual_seed(seed)
-    latent_dim = model.encode(x[:1].to(device))[0].shape[-1]
-    chunk = max(1, max_rows // num_samples)
-    values = []
-    for start in range(0, len(x), chunk):
-        xb = x[start:start + chunk].to(device)
-        noise = torch.randn([num_samples, len(xb), latent_dim], generator=generator).to(device)
-        log_w = log_weights(model, xb, noise)
-        values.append(math.log(num_samples) - torch.logsumexp(log_w, dim=0))
+    values = [math.log(num_samples) - torch.logsumexp(log_w, dim=0)
+              for log_w in log_weight_chunks(model, x, num_samples, seed, max_rows)]
     nll = torch.cat(values).double().cpu().numpy()
     return nll if per_point else float(nll.mean())
