@@ -1,35 +1,17 @@
-"""A linear-Gaussian VAE whose marginal p(x), posterior p(z|x) and ELBO are known exactly.
+"""A linear-Gaussian VAE whose marginal p(x), posterior p(z|x) and ELBO are known exactly;
+the reference formulas here are written independently of ``vae_tutorial.analysis``.
 
 p(z) = N(0, I), p(x|z) = N(W z + b, s2 I); so p(x) = N(b, W W^T + s2 I) and
 p(z|x) = N(S W^T (x - b) / s2, S) with S = (I + W^T W / s2)^-1.
 """
 
-import math
-
 import numpy as np
-import torch
-from torch import nn
 
-from vae_tutorial import VAE
+from vae_tutorial.analysis import linear_vae
 
 W = np.array([[0.9, -0.3], [0.3, 0.9]])  # [input, latent]; orthogonal columns, so S is diagonal
 B = np.array([1.0, 0.5])
 S2 = 0.3
-
-
-class LinearGaussian(nn.Module):
-    """inputs -> [A inputs + a; log_var], the layout GaussianMLP uses."""
-
-    def __init__(self, weight, bias, log_var):
-        super().__init__()
-        self.weight = torch.as_tensor(weight, dtype=torch.float32)
-        self.bias = torch.as_tensor(bias, dtype=torch.float32)
-        self.log_var = torch.as_tensor(log_var, dtype=torch.float32)
-        self.dummy = nn.Parameter(torch.zeros(()))  # so the model has a device
-
-    def forward(self, inputs):
-        mean = inputs @ self.weight.T + self.bias
-        return torch.cat([mean, self.log_var.expand(mean.shape)], dim=-1)
 
 
 def posterior():
@@ -40,13 +22,9 @@ def posterior():
 
 
 def make_vae(mean_scale=1.0, var_scale=1.0):
-    """A VAE with the linear decoder; its encoder is the exact posterior's mean map times
-    ``mean_scale`` with the posterior's marginal variances times ``var_scale`` (diagonal q)."""
-    gain, cov = posterior()
-    encoder = LinearGaussian(mean_scale * gain, -mean_scale * gain @ B,
-                             np.log(var_scale * np.diag(cov)))
-    decoder = LinearGaussian(W, B, np.full(W.shape[0], math.log(S2)))
-    return VAE(encoder, decoder)
+    """The package's linear VAE: this decoder, and an encoder that is the exact posterior's
+    mean map times ``mean_scale`` with its variances times ``var_scale``."""
+    return linear_vae(W, np.full(W.shape[0], S2), B, mean_scale, var_scale)
 
 
 def exact_nll(x):

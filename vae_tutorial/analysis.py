@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import check_data, check_gaussian
+from .data import check_data, check_gaussian, true_log_prob
 from .evaluation import log_weight_chunks
 from .model import VAE
 from .objectives import gaussian_kl, gaussian_nll, sample_latents
@@ -97,6 +97,12 @@ def _check_linear(w, psi, b):
     return w, psi, b
 
 
+def _posterior_gain(w, psi) -> tuple[np.ndarray, np.ndarray]:
+    """S = (I + W^T Psi^-1 W)^-1 ``[k, k]`` and the gain G = S W^T Psi^-1 ``[k, d]``."""
+    cov = np.linalg.inv(np.eye(w.shape[1]) + w.T @ (w / psi[:, None]))
+    return cov @ (w / psi[:, None]).T, cov
+
+
 def linear_posterior(x, w, psi, b) -> tuple[np.ndarray, np.ndarray]:
     """The exact posterior p(z|x) = N(m, S) of the linear-Gaussian model.
 
@@ -106,16 +112,12 @@ def linear_posterior(x, w, psi, b) -> tuple[np.ndarray, np.ndarray]:
     """
     w, psi, b = _check_linear(w, psi, b)
     x = check_data(x, w.shape[0], "x").astype(np.float64)
-    prec = np.eye(w.shape[1]) + w.T @ (w / psi[:, None])
-    cov = np.linalg.inv(prec)
-    mean = (x - b) @ (w / psi[:, None]) @ cov  # S symmetric
-    return mean, cov
+    gain, cov = _posterior_gain(w, psi)
+    return (x - b) @ gain.T, cov
 
 
 def linear_log_marginal(x, w, psi, b) -> np.ndarray:
     """log p(x) = log N(x | b, W W^T + Psi) per row: ``[N]``."""
-    from .data import true_log_prob
-
     w, psi, b = _check_linear(w, psi, b)
     return true_log_prob(x, b, w @ w.T + np.diag(psi))
 
@@ -157,6 +159,13 @@ def gaussian_kl_full(mean0, cov0, mean1, cov1) -> np.ndarray:
     return 0.5 * (trace + maha - k + logdet)
 
 
+@torch.no_grad()
+def _encode(model: VAE, x) -> tuple[torch.Tensor, torch.Tensor]:
+    """(mu_z, log_var_z), each ``[N, latent]``, of the data x ``[N, input]``, in eval mode."""
+    model.eval()
+    return model.encode(torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model)))
+
+
 def ignore_z_ceiling(cov) -> float:
     """Best NLL of a decoder that ignores z: p(x|z) = N(m, diag(s^2)) for every z fits each
     coordinate on its own, so the best it can do is the sum of the 1-D marginal entropies,
@@ -166,26 +175,20 @@ def ignore_z_ceiling(cov) -> float:
     return float(0.5 * np.log(2 * np.pi * np.e * np.diag(cov)).sum())
 
 
-@torch.no_grad()
 def kl_per_dimension(model: VAE, x) -> np.ndarray:
     """Average KL(q(z_j|x) || N(0, 1)) over the data for each latent dimension j: ``[latent]``.
 
     x ``[N, input]``.  A dimension whose KL is ~0 is switched off (q(z_j|x) = prior for every x,
     so it carries no information about x); the sum over j is the model's rate E_x KL(q || p).
     """
-    model.eval()
-    xt = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model))
-    mu, log_var = model.encode(xt)
+    mu, log_var = _encode(model, x)
     return gaussian_kl(mu, log_var).mean(0).double().cpu().numpy()
 
 
-@torch.no_grad()
 def latent_activity(model: VAE, x) -> np.ndarray:
     """Active-units statistic of Burda et al. (2015): Var_x(E_q[z_j|x]) per latent dimension,
     ``[latent]``; a unit counts as active when it exceeds 0.01."""
-    model.eval()
-    xt = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model))
-    mu, _ = model.encode(xt)
+    mu, _ = _encode(model, x)
     return mu.double().var(0, unbiased=False).cpu().numpy()
 
 
@@ -204,13 +207,10 @@ def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
     return out if per_point else float(out.mean())
 
 
-@torch.no_grad()
 def encoder_posterior(model: VAE, x) -> tuple[np.ndarray, np.ndarray]:
     """The encoder's q(z|x) = N(mu_z, diag(exp(log_var_z))) for x ``[N, input]``:
     returns (mu_z, var_z), each ``[N, latent]``, float64."""
-    model.eval()
-    xt = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model))
-    mu, log_var = model.encode(xt)
+    mu, log_var = _encode(model, x)
     return mu.double().cpu().numpy(), log_var.double().exp().cpu().numpy()
 
 
@@ -236,11 +236,9 @@ def linear_vae(w, psi, b, mean_scale: float = 1.0, var_scale: float = 1.0) -> VA
     variance times ``var_scale`` (1, 1 = exact; anything else a deliberately imperfect q).
     Needs a diagonal posterior S (always so for k = 1).  w ``[d, k]`` or ``[d]``."""
     w, psi, b = _check_linear(w, psi, b)
-    prec = np.eye(w.shape[1]) + w.T @ (w / psi[:, None])
-    cov = np.linalg.inv(prec)
+    gain, cov = _posterior_gain(w, psi)
     if not np.allclose(cov, np.diag(np.diag(cov)), atol=1e-10):
         raise ValueError("the posterior covariance is not diagonal; rotate W so W^T Psi^-1 W is")
-    gain = cov @ (w / psi[:, None]).T  # [k, d]
     encoder = AffineGaussian(mean_scale * gain, -mean_scale * gain @ b,
                              np.log(var_scale * np.diag(cov)))
     decoder = AffineGaussian(w, b, np.log(psi))
