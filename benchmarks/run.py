@@ -49,12 +49,7 @@ OTHER_SEEDS = (0, 1, 2)
 
 def best_of(fn, repeats: int) -> float:
     """The fastest of ``repeats`` calls of ``fn()``, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return best_of_interleaved({"fn": fn}, repeats)["fn"]
 
 
 def gaps(cfg, train, test, mu, cov) -> dict:
