@@ -14,20 +14,20 @@
 # - how to check it: the draws have the right mean and variance, and autograd through them gives
 #   the right gradient of an expectation whose value we know exactly.
 
-# %%
-# Set-up. On Google Colab, install this tutorial's package first; everywhere, print versions and seed.
+# %% tags=["hide-input"]
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
 import os
 import subprocess
 import sys
 
 try:
-    import google.colab  # noqa: F401  (only importable on Colab)
-    IN_COLAB = True
+    import google.colab  # noqa: F401  (importable only on Colab)
 except ImportError:
-    IN_COLAB = False
-if IN_COLAB:
-    source = os.environ.get("VAE_TUTORIAL_SOURCE", "git+https://github.com/vae-tutorial/vae_tutorial")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    pass
+else:
+    repo = "git+https://github.com/vae-tutorial/vae_tutorial"
+    source = os.environ.get("VAE_TUTORIAL_SOURCE", repo)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", source], check=True)
 
 from vae_tutorial import setup_notebook
 

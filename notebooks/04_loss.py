@@ -13,20 +13,20 @@
 # - how `VAE.forward` and `VAE.loss` put the pieces together, and how the terms are reduced to
 #   one number in *nats per data point*.
 
-# %%
-# Set-up. On Google Colab, install this tutorial's package first; everywhere, print versions and seed.
+# %% tags=["hide-input"]
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
 import os
 import subprocess
 import sys
 
 try:
-    import google.colab  # noqa: F401  (only importable on Colab)
-    IN_COLAB = True
+    import google.colab  # noqa: F401  (importable only on Colab)
 except ImportError:
-    IN_COLAB = False
-if IN_COLAB:
-    source = os.environ.get("VAE_TUTORIAL_SOURCE", "git+https://github.com/vae-tutorial/vae_tutorial")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    pass
+else:
+    repo = "git+https://github.com/vae-tutorial/vae_tutorial"
+    source = os.environ.get("VAE_TUTORIAL_SOURCE", repo)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", source], check=True)
 
 from vae_tutorial import setup_notebook
 
