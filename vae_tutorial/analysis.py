@@ -1,7 +1,8 @@
-"""Measuring a VAE against what is known exactly: the linear-Gaussian (probabilistic PCA /
-factor-analysis) optimum for a 2-D Gaussian, its true posterior p(z|x), the ELBO of a linear
-model in closed form, KL per latent dimension (active units), the "decoder ignores z" ceiling,
-a low-noise estimate of the -ELBO, and the Monte-Carlo pieces of the derivations.
+"""Measuring a VAE against what is known exactly: the linear-Gaussian (probabilistic
+PCA / factor-analysis) exact fits of a 2-D Gaussian (a ridge of them, all with the same
+likelihood), their true posterior p_theta(z|x), the ELBO of a linear model in closed
+form, KL per latent dimension (active units), the "decoder ignores z" ceiling, a
+low-noise estimate of the -ELBO, and the Monte-Carlo pieces of the derivations.
 
 Taught in ``notebooks/07_evaluation`` and ``notebooks/08_derivations``.
 
@@ -30,7 +31,8 @@ from .sampling import model_device
 
 
 class LinearOptimum(NamedTuple):
-    """A one-latent linear-Gaussian model p(x|z) = N(w z + b, diag(psi)) and what follows."""
+    """A one-latent linear-Gaussian model p(x|z) = N(w z + b, diag(psi)), and what
+    follows from it."""
 
     w: np.ndarray  # [d] loadings (the column of W); its sign is arbitrary
     psi: np.ndarray  # [d] noise variances of p(x|z)
@@ -38,19 +40,23 @@ class LinearOptimum(NamedTuple):
     rate: float  # E_x KL(p(z|x) || N(0, 1)) = -1/2 log S = I(x; z), nats
 
 
-def linear_optimum(cov, noise: str = "isotropic", w1: float | None = None) -> LinearOptimum:
-    """The maximum-likelihood one-latent linear-Gaussian model of N(b, ``cov``), ``cov`` ``[2, 2]``.
+def linear_optimum(cov, noise: str = "isotropic",
+                   w1: float | None = None) -> LinearOptimum:
+    """The maximum-likelihood one-latent linear-Gaussian model of N(b, ``cov``),
+    ``cov`` ``[2, 2]``.
 
     ``noise="isotropic"`` (probabilistic PCA, Tipping & Bishop 1999): with eigenvalues
-    l1 >= l2 and top eigenvector u1 of Sigma, W = u1 sqrt(l1 - s2) and s2 = l2 (for d = 2 the
-    mean of the discarded eigenvalues is l2), so W W^T + s2 I = Sigma exactly.
+    l1 >= l2 and top eigenvector u1 of Sigma, W = u1 sqrt(l1 - s2) and s2 = l2 (for
+    d = 2 the mean of the discarded eigenvalues is l2), so W W^T + s2 I = Sigma exactly.
 
-    ``noise="diagonal"`` (factor analysis): any w with w1 w2 = Sigma_12, w1^2 < Sigma_11 and
-    w2^2 < Sigma_22 fits exactly, with psi_i = Sigma_ii - w_i^2 -- a one-parameter family
-    (3 equations, 4 unknowns), all with the same likelihood but different rates.  ``w1`` picks
-    a member; by default the balanced one, w_i = sqrt(|rho|) sigma_i (each coordinate keeps the
-    same noise fraction 1 - |rho|).  It is the member with the smallest rate,
-    1/2 log((1 + |rho|) / (1 - |rho|)), and for equal variances it is the PPCA solution.
+    ``noise="diagonal"`` (factor analysis): any w with w1 w2 = Sigma_12, w1^2 < Sigma_11
+    and w2^2 < Sigma_22 fits exactly, with psi_i = Sigma_ii - w_i^2 -- a one-parameter
+    family (3 equations, 4 unknowns), all with the same likelihood but different rates.
+    ``w1`` picks a member; by default the balanced one, w_i = sqrt(|rho|) sigma_i (each
+    coordinate keeps the same noise fraction 1 - |rho|).  It is the member with the
+    smallest rate, 1/2 log((1 + |rho|) / (1 - |rho|)), and for equal variances it is the
+    PPCA solution.  (With two latents there are still more exact fits: see
+    ``isotropic_exact_fit``.)
 
     Returns ``LinearOptimum(w [2], psi [2], posterior_var, rate)``; w has w1 >= 0.
     For the source Sigma = [[1, .5], [.5, 1]]: w = [0.707, 0.707], psi = [0.5, 0.5],
@@ -71,8 +77,8 @@ def linear_optimum(cov, noise: str = "isotropic", w1: float | None = None) -> Li
         else:
             lo, hi = abs(c12) / sd[1], sd[0]
             if not lo < abs(w1) < hi:
-                raise ValueError(f"w1 must satisfy {lo:.4g} < |w1| < {hi:.4g} for this cov, "
-                                 f"got {w1!r}")
+                raise ValueError(f"w1 must satisfy {lo:.4g} < |w1| < {hi:.4g} for this "
+                                 f"cov, got {w1!r}")
             w = np.array([abs(w1), c12 / abs(w1)])
         psi = np.diag(cov) - w**2
     else:
@@ -83,6 +89,40 @@ def linear_optimum(cov, noise: str = "isotropic", w1: float | None = None) -> Li
     return LinearOptimum(w, psi, posterior_var, -0.5 * math.log(posterior_var))
 
 
+class ExactFit(NamedTuple):
+    """A k-latent linear-Gaussian model p(x|z) = N(W z + b, diag(psi)) that fits its
+    data covariance exactly, W W^T + diag(psi) = Sigma."""
+
+    w: np.ndarray  # [d, k] loadings
+    psi: np.ndarray  # [d] noise variances of p(x|z)
+    posterior_var: np.ndarray  # [k], the diagonal of S = (I + W^T Psi^-1 W)^-1
+    rate: float  # I(x; z) = 1/2 (log det Sigma - sum_i log psi_i), nats
+
+
+def isotropic_exact_fit(cov, noise_var: float) -> ExactFit:
+    """One point of the ridge of exact fits of N(b, ``cov``) with as many latents as
+    data dimensions: W = U diag(sqrt(l - s)), Psi = s I for any noise variance
+    0 < s = ``noise_var`` <= l_min, where cov = U diag(l) U^T (eigenvalues descending).
+
+    Then W W^T + s I = cov for every such s, so every point has the same marginal p(x)
+    and, with the exact posterior as encoder, the same ELBO = log p(x).  The posterior
+    covariance S = diag(s / l) is diagonal (so a VAE's encoder can represent it) and the
+    rate is I(x; z) = 1/2 log(det cov / s^d): it grows without bound as s -> 0.  At
+    s = l_min the last latent is unused and the point is the PPCA optimum of
+    ``linear_optimum`` (rate 1/2 ln 3 for the source Sigma).
+    """
+    _, cov = check_gaussian(np.zeros(np.asarray(cov).shape[0]), cov)
+    eigval, eigvec = np.linalg.eigh(cov)
+    eigval, eigvec = eigval[::-1], eigvec[:, ::-1]  # descending
+    if not 0 < noise_var <= eigval[-1]:
+        raise ValueError(f"noise_var must be in (0, {eigval[-1]:.4g}] (the smallest "
+                         f"eigenvalue of cov), got {noise_var!r}")
+    w = eigvec * np.sqrt(eigval - noise_var)
+    psi = np.full(len(eigval), float(noise_var))
+    rate = 0.5 * (np.linalg.slogdet(cov)[1] - np.log(psi).sum())
+    return ExactFit(w, psi, noise_var / eigval, float(rate))
+
+
 def _check_linear(w, psi, b):
     w = np.asarray(w, dtype=np.float64)
     w = w[:, None] if w.ndim == 1 else w
@@ -90,8 +130,8 @@ def _check_linear(w, psi, b):
     b = np.asarray(b, dtype=np.float64)
     d = w.shape[0]
     if w.ndim != 2 or psi.shape != (d,) or b.shape != (d,):
-        raise ValueError(f"need w [d, k] (or [d]), psi [d], b [d]; got {w.shape}, {psi.shape}, "
-                         f"{b.shape}")
+        raise ValueError(f"need w [d, k] (or [d]), psi [d], b [d]; got {w.shape}, "
+                         f"{psi.shape}, {b.shape}")
     if not np.all(psi > 0):
         raise ValueError("psi (noise variances) must be positive")
     return w, psi, b
@@ -123,11 +163,13 @@ def linear_log_marginal(x, w, psi, b) -> np.ndarray:
 
 
 def linear_elbo(x, w, psi, b, q_mean, q_var) -> np.ndarray:
-    """The ELBO of the linear-Gaussian model for q(z|x) = N(q_mean, diag(q_var)), in closed form.
+    """The ELBO of the linear-Gaussian model for q(z|x) = N(q_mean, diag(q_var)), in
+    closed form.
 
     x ``[N, d]``, q_mean ``[N, k]``, q_var ``[N, k]`` or ``[k]``.  Per row:
     ELBO = E_q[log p(x|z)] - KL(q || N(0, I)), with
-    E_q[log p(x|z)] = -1/2 sum_i [log 2 pi psi_i + ((x - W m - b)_i^2 + (W V W^T)_ii) / psi_i].
+    E_q[log p(x|z)] = -1/2 sum_i [log 2 pi psi_i
+                                  + ((x - W m - b)_i^2 + (W V W^T)_ii) / psi_i].
     Returns ``[N]``.
     """
     w, psi, b = _check_linear(w, psi, b)
@@ -136,7 +178,8 @@ def linear_elbo(x, w, psi, b, q_mean, q_var) -> np.ndarray:
     v = np.broadcast_to(np.asarray(q_var, dtype=np.float64), m.shape)
     resid = x - m @ w.T - b
     spread = v @ (w**2).T  # [N, d]: diag(W diag(v) W^T) per row
-    expected_log_lik = -0.5 * (np.log(2 * np.pi * psi) + (resid**2 + spread) / psi).sum(1)
+    expected_log_lik = -0.5 * (np.log(2 * np.pi * psi)
+                               + (resid**2 + spread) / psi).sum(1)
     kl = 0.5 * (m**2 + v - 1.0 - np.log(v)).sum(1)
     return expected_log_lik - kl
 
@@ -147,7 +190,8 @@ def gaussian_kl_full(mean0, cov0, mean1, cov1) -> np.ndarray:
     mean0, mean1 ``[N, k]``; cov0, cov1 ``[k, k]`` or ``[N, k, k]``.  Returns ``[N]``:
     1/2 [tr(C1^-1 C0) + (m1 - m0)^T C1^-1 (m1 - m0) - k + log det C1 - log det C0].
     """
-    mean0, mean1 = np.atleast_2d(mean0).astype(float), np.atleast_2d(mean1).astype(float)
+    mean0 = np.atleast_2d(mean0).astype(float)
+    mean1 = np.atleast_2d(mean1).astype(float)
     k = mean0.shape[-1]
     cov0 = np.broadcast_to(np.asarray(cov0, dtype=float), (len(mean0), k, k))
     cov1 = np.broadcast_to(np.asarray(cov1, dtype=float), (len(mean0), k, k))
@@ -161,33 +205,38 @@ def gaussian_kl_full(mean0, cov0, mean1, cov1) -> np.ndarray:
 
 @torch.no_grad()
 def _encode(model: VAE, x) -> tuple[torch.Tensor, torch.Tensor]:
-    """(mu_z, log_var_z), each ``[N, latent]``, of the data x ``[N, input]``, in eval mode."""
+    """(mu_z, log_var_z), each ``[N, latent]``, of the data x ``[N, input]``, in eval
+    mode."""
     model.eval()
-    return model.encode(torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model)))
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    return model.encode(x.to(model_device(model)))
 
 
 def ignore_z_ceiling(cov) -> float:
-    """Best NLL of a decoder that ignores z: p(x|z) = N(m, diag(s^2)) for every z fits each
-    coordinate on its own, so the best it can do is the sum of the 1-D marginal entropies,
-    sum_i 1/2 log(2 pi e Sigma_ii) nats (2.838 for the source Sigma).  Always >= the joint
-    entropy; equal only when Sigma is diagonal."""
+    """Best expected NLL of a decoder that ignores z: p(x|z) = N(m, diag(s^2)) for every
+    z fits each coordinate on its own, so the best it can do is the sum of the 1-D
+    marginal entropies, sum_i 1/2 log(2 pi e Sigma_ii) nats (2.838 for the source
+    Sigma).  Always >= the joint entropy; equal only when Sigma is diagonal.  A model
+    must use z to get below it (an untrained one can be far above it)."""
     _, cov = check_gaussian(np.zeros(np.asarray(cov).shape[0]), cov)
     return float(0.5 * np.log(2 * np.pi * np.e * np.diag(cov)).sum())
 
 
 def kl_per_dimension(model: VAE, x) -> np.ndarray:
-    """Average KL(q(z_j|x) || N(0, 1)) over the data for each latent dimension j: ``[latent]``.
+    """Average KL(q(z_j|x) || N(0, 1)) over the data for each latent dimension j:
+    ``[latent]``.
 
-    x ``[N, input]``.  A dimension whose KL is ~0 is switched off (q(z_j|x) = prior for every x,
-    so it carries no information about x); the sum over j is the model's rate E_x KL(q || p).
+    x ``[N, input]``.  A dimension whose KL is ~0 is ignored by the encoder (q(z_j|x) =
+    prior for every x, so it carries no information about x); the sum over j is the
+    model's rate E_x KL(q || p).
     """
     mu, log_var = _encode(model, x)
     return gaussian_kl(mu, log_var).mean(0).double().cpu().numpy()
 
 
 def latent_activity(model: VAE, x) -> np.ndarray:
-    """Active-units statistic of Burda et al. (2015): Var_x(E_q[z_j|x]) per latent dimension,
-    ``[latent]``; a unit counts as active when it exceeds 0.01."""
+    """Active-units statistic of Burda et al. (2015): Var_x(E_q[z_j|x]) per latent
+    dimension, ``[latent]``; a unit counts as active when it exceeds 0.01."""
     mu, _ = _encode(model, x)
     return mu.double().var(0, unbiased=False).cpu().numpy()
 
@@ -195,11 +244,13 @@ def latent_activity(model: VAE, x) -> np.ndarray:
 @torch.no_grad()
 def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
                   per_point: bool = False, max_rows: int = 2**18):
-    """-ELBO(x) = -E_q[log w], w = p(x|z) p(z) / q(z|x), averaged over ``num_samples`` draws
-    of z per point: the same quantity as the total test loss (the KL part is estimated here
-    by Monte Carlo instead of in closed form), with ~1/sqrt(num_samples) of its noise.
+    """-ELBO(x) = -E_q[log w], w = p(x|z) p(z) / q(z|x), averaged over ``num_samples``
+    draws of z per point: the same quantity as the total test loss (the KL part is
+    estimated here by Monte Carlo instead of in closed form), with ~1/sqrt(num_samples)
+    of its noise.
 
-    x ``[N, input]``.  Returns the mean over points (float) or ``[N]`` with ``per_point``.
+    x ``[N, input]``.  Returns the mean over points (float) or ``[N]`` with
+    ``per_point``.
     """
     values = [-log_w.double().mean(0)
               for log_w in log_weight_chunks(model, x, num_samples, seed, max_rows)]
@@ -215,15 +266,17 @@ def encoder_posterior(model: VAE, x) -> tuple[np.ndarray, np.ndarray]:
 
 
 class AffineGaussian(nn.Module):
-    """Maps inputs ``[..., n]`` to ``[..., 2m]`` = [A inputs + a; log_var]: the layout of
-    ``GaussianMLP``'s output, so it can stand in for an encoder or a decoder of ``VAE``."""
+    """Maps inputs ``[..., n]`` to ``[..., 2m]`` = [A inputs + a; log_var]: the layout
+    of ``GaussianMLP``'s output, so it can stand in for an encoder or a decoder of
+    ``VAE``."""
 
     def __init__(self, weight, bias, log_var):
         super().__init__()
-        self.register_buffer("weight", torch.as_tensor(np.asarray(weight), dtype=torch.float32))
-        self.register_buffer("bias", torch.as_tensor(np.asarray(bias), dtype=torch.float32))
-        self.register_buffer("log_var", torch.as_tensor(np.asarray(log_var), dtype=torch.float32))
-        self.scale = nn.Parameter(torch.ones(()), requires_grad=False)  # gives the model a device
+        for name, value in (("weight", weight), ("bias", bias), ("log_var", log_var)):
+            self.register_buffer(name, torch.as_tensor(np.asarray(value),
+                                                       dtype=torch.float32))
+        # A parameter that gives the model a device (model_device reads it).
+        self.scale = nn.Parameter(torch.ones(()), requires_grad=False)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         mean = inputs @ self.weight.T + self.bias
@@ -231,26 +284,30 @@ class AffineGaussian(nn.Module):
 
 
 def linear_vae(w, psi, b, mean_scale: float = 1.0, var_scale: float = 1.0) -> VAE:
-    """A ``VAE`` whose decoder is the linear-Gaussian p(x|z) = N(W z + b, diag(psi)) and whose
-    encoder is its exact posterior p(z|x) -- with the mean map times ``mean_scale`` and the
-    variance times ``var_scale`` (1, 1 = exact; anything else a deliberately imperfect q).
-    Needs a diagonal posterior S (always so for k = 1).  w ``[d, k]`` or ``[d]``."""
+    """A ``VAE`` whose decoder is the linear-Gaussian p(x|z) = N(W z + b, diag(psi)) and
+    whose encoder is its exact posterior p(z|x) -- with the mean map times
+    ``mean_scale`` and the variance times ``var_scale`` (1, 1 = exact; anything else a
+    deliberately imperfect q).  Needs a diagonal posterior S (always so for k = 1).
+    w ``[d, k]`` or ``[d]``."""
     w, psi, b = _check_linear(w, psi, b)
     gain, cov = _posterior_gain(w, psi)
     if not np.allclose(cov, np.diag(np.diag(cov)), atol=1e-10):
-        raise ValueError("the posterior covariance is not diagonal; rotate W so W^T Psi^-1 W is")
+        raise ValueError("the posterior covariance is not diagonal; "
+                         "rotate W so W^T Psi^-1 W is")
     encoder = AffineGaussian(mean_scale * gain, -mean_scale * gain @ b,
                              np.log(var_scale * np.diag(cov)))
     decoder = AffineGaussian(w, b, np.log(psi))
     return VAE(encoder, decoder)
 
 
-def mc_gaussian_kl(mu: torch.Tensor, log_var: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+def mc_gaussian_kl(mu: torch.Tensor, log_var: torch.Tensor,
+                   noise: torch.Tensor) -> torch.Tensor:
     """Monte-Carlo estimate of KL(N(mu, diag(sigma^2)) || N(0, I)) per data point:
     mean over draws of log q(z) - log p(z), z = mu + sigma * noise.
 
-    mu, log_var ``[batch, latent]``; noise ``[num_mc, batch, latent]``.  Returns ``[batch]``;
-    its expectation is the closed form ``gaussian_kl(mu, log_var).sum(-1)``.
+    mu, log_var ``[batch, latent]``; noise ``[num_mc, batch, latent]``.  Returns
+    ``[batch]``; its expectation is the closed form
+    ``gaussian_kl(mu, log_var).sum(-1)``.
     """
     z = sample_latents(mu, log_var, noise)
     log_q = -gaussian_nll(z, mu, log_var).sum(-1)
@@ -259,17 +316,19 @@ def mc_gaussian_kl(mu: torch.Tensor, log_var: torch.Tensor, noise: torch.Tensor)
 
 
 def kl_gradient_samples(mu, log_var, num_mc: int, num_repeats: int, seed: int = 0):
-    """Gradients of the KL term with respect to (mu, log_var) of one q = N(mu, diag(sigma^2)).
+    """Gradients of the KL term with respect to (mu, log_var) of one
+    q = N(mu, diag(sigma^2)).
 
     mu, log_var: ``[latent]``.  Returns (closed ``[2 * latent]``, mc ``[num_repeats,
-    2 * latent]``): the exact gradient of the closed form, and ``num_repeats`` independent
-    gradients of the ``num_mc``-sample Monte-Carlo estimate (unbiased; their variance falls
-    as 1/num_mc, while the closed form's is zero).
+    2 * latent]``): the exact gradient of the closed form, and ``num_repeats``
+    independent gradients of the ``num_mc``-sample Monte-Carlo estimate (unbiased; their
+    variance falls as 1/num_mc, while the closed form's is zero).
     """
     mu = torch.as_tensor(mu, dtype=torch.float64).reshape(1, -1)
     log_var = torch.as_tensor(log_var, dtype=torch.float64).reshape(1, -1)
     closed_mu, closed_lv = mu.clone().requires_grad_(), log_var.clone().requires_grad_()
-    closed = torch.autograd.grad(gaussian_kl(closed_mu, closed_lv).sum(), (closed_mu, closed_lv))
+    closed = torch.autograd.grad(gaussian_kl(closed_mu, closed_lv).sum(),
+                                 (closed_mu, closed_lv))
     # One independent copy of (mu, log_var) per repeat, so one backward pass gives every
     # repeat's gradient: row r of the result only depends on the noise of repeat r.
     mu_r = mu.expand(num_repeats, -1).clone().requires_grad_()
@@ -277,19 +336,23 @@ def kl_gradient_samples(mu, log_var, num_mc: int, num_repeats: int, seed: int = 
     generator = torch.Generator().manual_seed(seed)
     noise = torch.randn([num_mc, num_repeats, mu.shape[1]], generator=generator,
                         dtype=torch.float64)
-    grads = torch.autograd.grad(mc_gaussian_kl(mu_r, log_var_r, noise).sum(), (mu_r, log_var_r))
+    grads = torch.autograd.grad(mc_gaussian_kl(mu_r, log_var_r, noise).sum(),
+                                (mu_r, log_var_r))
     return (torch.cat([t.reshape(-1) for t in closed]).numpy(),
             torch.cat(grads, dim=1).numpy())
 
 
-def elbo_gradient_noise(model: VAE, x, num_mc: int, num_repeats: int = 20, seed: int = 0):
-    """How noisy is the training gradient, and what does it cost, for a given ``num_mc``?
+def elbo_gradient_noise(model: VAE, x, num_mc: int, num_repeats: int = 20,
+                        seed: int = 0):
+    """How noisy is the training gradient, and what does it cost, for a given
+    ``num_mc``?
 
     For a fixed batch x ``[batch, input]``, computes the gradient of the -ELBO loss with
     respect to all parameters for ``num_repeats`` independent noise draws
     ``[num_mc, batch, latent]``.  Returns (total variance = sum over parameters of the
-    per-parameter variance across draws, seconds per gradient = the fastest of the repeated
-    forward + backward passes, which is the least disturbed by other work on the machine).
+    per-parameter variance across draws, seconds per gradient = the fastest of the
+    repeated forward + backward passes, which is the least disturbed by other work on
+    the machine).
     """
     device = model_device(model)
     x = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(device)
@@ -299,7 +362,8 @@ def elbo_gradient_noise(model: VAE, x, num_mc: int, num_repeats: int = 20, seed:
     model.train()
     grads, times = [], []
     for _ in range(num_repeats):
-        noise = torch.randn([num_mc, len(x), latent_dim], generator=generator).to(device)
+        noise = torch.randn([num_mc, len(x), latent_dim], generator=generator)
+        noise = noise.to(device)
         start = time.perf_counter()
         g = torch.autograd.grad(model.loss(x, noise).total, params)
         times.append(time.perf_counter() - start)

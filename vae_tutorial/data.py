@@ -9,17 +9,20 @@ import numpy as np
 
 
 def check_gaussian(mu, cov) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``mu`` ``[d]`` and ``cov`` ``[d, d]`` as float64 arrays, or raise ``ValueError``.
+    """Return ``mu`` ``[d]`` and ``cov`` ``[d, d]`` as float64 arrays, or raise
+    ``ValueError``.
 
     ``cov`` must be square, match ``mu``, be finite, symmetric and positive definite.
     """
     mu = np.asarray(mu, dtype=np.float64)
     cov = np.asarray(cov, dtype=np.float64)
     if mu.ndim != 1 or mu.size == 0 or not np.all(np.isfinite(mu)):
-        raise ValueError(f"mu must be a non-empty finite vector [d], got shape {mu.shape}")
+        raise ValueError(
+            f"mu must be a non-empty finite vector [d], got shape {mu.shape}")
     d = mu.shape[0]
     if cov.shape != (d, d):
-        raise ValueError(f"cov must have shape [d, d] = {(d, d)} to match mu, got {cov.shape}")
+        raise ValueError(
+            f"cov must have shape [d, d] = {(d, d)} to match mu, got {cov.shape}")
     if not np.all(np.isfinite(cov)):
         raise ValueError("cov must be finite (no NaN or inf)")
     if not np.allclose(cov, cov.T, rtol=1e-8, atol=1e-10):
@@ -30,7 +33,8 @@ def check_gaussian(mu, cov) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_data(x, dim: int, name: str = "data") -> np.ndarray:
-    """Return ``x`` as an array ``[N, dim]``, or raise ``ValueError`` for a bad shape or NaN."""
+    """Return ``x`` as an array ``[N, dim]``, or raise ``ValueError`` for a bad shape or
+    NaN."""
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[1] != dim or x.shape[0] == 0:
         raise ValueError(f"{name} must have shape [N, {dim}] with N > 0, got {x.shape}")
@@ -39,8 +43,22 @@ def check_data(x, dim: int, name: str = "data") -> np.ndarray:
     return x
 
 
+def check_levels(x, num_values: int, name: str = "data") -> np.ndarray:
+    """Return ``x`` if every value is an integer level 0..num_values-1 (the values a
+    categorical decoder models), else raise ``ValueError`` naming ``name``."""
+    x = np.asarray(x)
+    if np.any(x != np.round(x)):
+        raise ValueError(f"{name} must hold integers 0..{num_values - 1} for a categorical "
+                         "decoder (config.likelihood='categorical'); found non-integers")
+    if x.min() < 0 or x.max() > num_values - 1:
+        raise ValueError(f"{name} values must lie in 0..{num_values - 1} "
+                         f"(config.num_values={num_values}); found {x.min()}..{x.max()}")
+    return x
+
+
 def sample_gaussian(mu, cov, size: int, seed: int) -> np.ndarray:
-    """Draw ``size`` points x ~ N(mu, cov): float32 ``[size, d]``; same seed, same points."""
+    """Draw ``size`` points x ~ N(mu, cov): float32 ``[size, d]``; same seed, same
+    points."""
     mu, cov = check_gaussian(mu, cov)
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
         raise ValueError(f"size must be a positive integer, got {size!r}")
@@ -49,7 +67,8 @@ def sample_gaussian(mu, cov, size: int, seed: int) -> np.ndarray:
 
 
 def train_test_split(x: np.ndarray, n_train: int) -> tuple[np.ndarray, np.ndarray]:
-    """Split rows into the first ``n_train`` (train) and the rest (test); both must be non-empty."""
+    """Split rows into the first ``n_train`` (train) and the rest (test); both must be
+    non-empty."""
     if not 0 < n_train < len(x):
         raise ValueError(f"n_train must be in 1..{len(x) - 1}, got {n_train!r}")
     return x[:n_train], x[n_train:]
@@ -70,15 +89,16 @@ def true_log_prob(x, mu, cov) -> np.ndarray:
 
 
 def gaussian_entropy(cov) -> float:
-    """Differential entropy H = 1/2 log((2 pi e)^d det Sigma) in nats: the best achievable
-    expected negative log-likelihood for data from N(mu, Sigma)."""
+    """Differential entropy H = 1/2 log((2 pi e)^d det Sigma) in nats: the best
+    achievable expected negative log-likelihood for data from N(mu, Sigma)."""
     cov = np.asarray(cov, dtype=np.float64)
     _, cov = check_gaussian(np.zeros(cov.shape[0]), cov)
     d = cov.shape[0]
     return 0.5 * (d * np.log(2 * np.pi * np.e) + np.linalg.slogdet(cov)[1])
 
 
-# The source post's data distribution and split: 12,500 points, the first 10,000 for training.
+# The source post's data distribution and split: 12,500 points, the first 10,000 for
+# training.
 SOURCE_MU = (1.0, 0.5)
 SOURCE_COV = ((1.0, 0.5), (0.5, 1.0))
 
@@ -86,4 +106,5 @@ SOURCE_COV = ((1.0, 0.5), (0.5, 1.0))
 def source_dataset(seed: int = 0, n_train: int = 10_000, n_test: int = 2_500):
     """The source post's data: ``n_train + n_test`` points from N(SOURCE_MU, SOURCE_COV),
     split into (train ``[n_train, 2]``, test ``[n_test, 2]``), float32, seeded."""
-    return train_test_split(sample_gaussian(SOURCE_MU, SOURCE_COV, n_train + n_test, seed), n_train)
+    data = sample_gaussian(SOURCE_MU, SOURCE_COV, n_train + n_test, seed)
+    return train_test_split(data, n_train)

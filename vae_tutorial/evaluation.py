@@ -1,4 +1,5 @@
-"""How good is the model? The importance-weighted estimate of -log p(x) (Burda et al. 2015).
+"""How good is the model? The importance-weighted estimate of -log p(x)
+(Burda et al. 2015).
 
 Taught in ``notebooks/07_evaluation`` and derived in ``notebooks/08_derivations``.
 """
@@ -15,23 +16,26 @@ from .sampling import model_device
 
 
 def log_weights(model, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
-    """log w_k = log p_theta(x|z_k) + log p(z_k) - log q_phi(z_k|x) for z_k drawn with ``noise``.
+    """log w_k = log p_theta(x|z_k) + log p(z_k) - log q_phi(z_k|x), z_k drawn with
+    ``noise``.
 
     x: ``[batch, input]``; noise: ``[num_samples, batch, latent]``.
     Returns ``[num_samples, batch]``.
     """
     out = model(x, noise)
-    log_px_z = -gaussian_nll(x, out.mu_x, out.log_var_x).sum(-1)
-    log_pz = -gaussian_nll(out.z, torch.zeros_like(out.z), torch.zeros_like(out.z)).sum(-1)
+    log_px_z = model.log_likelihood(x, out.decoded)
+    zeros = torch.zeros_like(out.z)
+    log_pz = -gaussian_nll(out.z, zeros, zeros).sum(-1)
     log_qz = -gaussian_nll(out.z, out.mu_z, out.log_var_z).sum(-1)
     return log_px_z + log_pz - log_qz
 
 
 def log_weight_chunks(model, x, num_samples: int, seed: int = 0, max_rows: int = 2**18):
     """Yield ``log_weights`` ``[num_samples, chunk]`` for consecutive chunks of ``x``
-    ``[N, input]``, with z drawn from q_phi(z|x) by a generator seeded with ``seed``; each
-    chunk has at most ``max_rows`` = num_samples * chunk rows, to bound memory."""
-    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+    ``[N, input]``, with z drawn from q_phi(z|x) by a generator seeded with ``seed``;
+    each chunk has at most ``max_rows`` = num_samples * chunk rows, to bound memory."""
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) \
+            or num_samples < 1:
         raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
     model.eval()
     device = model_device(model)
@@ -41,8 +45,8 @@ def log_weight_chunks(model, x, num_samples: int, seed: int = 0, max_rows: int =
     chunk = max(1, max_rows // num_samples)
     for start in range(0, len(x), chunk):
         xb = x[start:start + chunk].to(device)
-        noise = torch.randn([num_samples, len(xb), latent_dim], generator=generator).to(device)
-        yield log_weights(model, xb, noise)
+        noise = torch.randn([num_samples, len(xb), latent_dim], generator=generator)
+        yield log_weights(model, xb, noise.to(device))
 
 
 @torch.no_grad()
@@ -50,11 +54,12 @@ def iwae_nll(model, x, num_samples: int, seed: int = 0, per_point: bool = False,
              max_rows: int = 2**18):
     """Importance-weighted estimate of -log p(x), nats per data point.
 
-    -log p(x) ~= -log (1/K sum_k w_k), w_k = p_theta(x, z_k) / q_phi(z_k|x), z_k ~ q_phi(z|x).
-    Its expectation is an upper bound on -log p(x) that tightens as K = ``num_samples`` grows;
-    with K = 1 its expectation is the negative ELBO.  x: ``[N, input]``; returns the mean over
-    the N points (a float), or the ``[N]`` values with ``per_point=True``.  Data are processed
-    in chunks of at most ``max_rows`` = K * chunk rows to bound memory.
+    -log p(x) ~= -log (1/K sum_k w_k), w_k = p_theta(x, z_k) / q_phi(z_k|x),
+    z_k ~ q_phi(z|x).  Its expectation is an upper bound on -log p(x) that tightens as
+    K = ``num_samples`` grows; with K = 1 its expectation is the negative ELBO.
+    x: ``[N, input]``; returns the mean over the N points (a float), or the ``[N]``
+    values with ``per_point=True``.  Data are processed in chunks of at most
+    ``max_rows`` = K * chunk rows to bound memory.
     """
     values = [math.log(num_samples) - torch.logsumexp(log_w, dim=0)
               for log_w in log_weight_chunks(model, x, num_samples, seed, max_rows)]

@@ -1,7 +1,8 @@
 """The networks: a Gaussian MLP, used twice, inside a VAE.
 
 Taught in ``notebooks/02_network`` (``GaussianMLP``, ``encode``, ``decode``) and
-``notebooks/04_loss`` (``forward``, ``loss``).
+``notebooks/04_loss`` (``forward``, ``loss``, ``log_likelihood``).  Other decoders and
+deeper networks (09-11) live in ``variants``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from .objectives import gaussian_kl, gaussian_nll, sample_latents
 
 
 class GaussianMLP(nn.Module):
-    """Linear -> tanh -> Linear, mapping ``[batch, input_dim]`` to ``[batch, 2 * output_dim]``:
-    the mean and the log-variance of a diagonal Gaussian, stacked as ``[mu; log_var]``."""
+    """Linear -> tanh -> Linear, mapping ``[batch, input_dim]`` to
+    ``[batch, 2 * output_dim]``: the mean and the log-variance of a diagonal Gaussian,
+    stacked as ``[mu; log_var]``."""
 
     def __init__(self, input_dim: int, hidden_dim: int, output_dim: int):
         super().__init__()
@@ -36,9 +38,15 @@ class VAEOutput(NamedTuple):
     mu_x: torch.Tensor  # [num_mc, batch, input]
     log_var_x: torch.Tensor  # [num_mc, batch, input]
 
+    @property
+    def decoded(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """What ``VAE.decode`` returned for z: (mu_x, log_var_x)."""
+        return self.mu_x, self.log_var_x
+
 
 class LossParts(NamedTuple):
-    """The negative ELBO and its two parts, nats per data point: total = recon + kl."""
+    """The negative ELBO and its two parts, nats per data point: total = recon + beta * kl
+    (beta = 1 unless notebook 11 changes it)."""
 
     total: torch.Tensor
     recon: torch.Tensor
@@ -46,12 +54,14 @@ class LossParts(NamedTuple):
 
 
 class VAE(nn.Module):
-    """A VAE built from an encoder q_phi(z|x) and a decoder p_theta(x|z), both Gaussian MLPs."""
+    """A VAE built from an encoder q_phi(z|x) and a decoder p_theta(x|z), both Gaussian.
+    ``beta`` weighs the KL term of the loss (1: the ELBO)."""
 
-    def __init__(self, encoder: GaussianMLP, decoder: GaussianMLP):
+    def __init__(self, encoder: nn.Module, decoder: nn.Module, beta: float = 1.0):
         super().__init__()
         self.encoder = encoder
         self.decoder = decoder
+        self.beta = beta
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """q_phi(z|x): ``[batch, input]`` -> (mu_z, log_var_z), each ``[batch, latent]``."""
@@ -74,14 +84,31 @@ class VAE(nn.Module):
     def loss(self, x: torch.Tensor, noise: torch.Tensor) -> LossParts:
         """Negative ELBO = reconstruction + KL, in nats per data point.
 
-        recon = -log p_theta(x|z), summed over data dimensions, averaged over the ``num_mc``
-        draws and the batch; kl = KL(q_phi(z|x) || N(0, I)) in closed form, summed over latent
-        dimensions and averaged over the batch.
+        recon = -log p_theta(x|z), summed over data dimensions, averaged over the
+        ``num_mc`` draws and the batch; kl = KL(q_phi(z|x) || N(0, I)) in closed form,
+        summed over latent dimensions and averaged over the batch.
         """
         out = self(x, noise)
-        recon = gaussian_nll(x, out.mu_x, out.log_var_x).sum(dim=-1).mean()
+        recon = -self.log_likelihood(x, out.decoded).mean()
         kl = gaussian_kl(out.mu_z, out.log_var_z).sum(dim=-1).mean()
-        return LossParts(recon + kl, recon, kl)
+        return LossParts(recon + self.beta * kl, recon, kl)
+
+    def log_likelihood(self, x: torch.Tensor, decoded) -> torch.Tensor:
+        """log p_theta(x|z) summed over data dimensions: x ``[batch, input]``, ``decoded``
+        = ``decode(z)`` for z ``[..., batch, latent]``; returns ``[..., batch]``."""
+        mu_x, log_var_x = decoded
+        return -gaussian_nll(x, mu_x, log_var_x).sum(dim=-1)
+
+    def sample_x(self, z: torch.Tensor, noise: bool = False,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+        """x for latents z ``[..., latent]``: the decoder means mu_x, or with ``noise`` one
+        draw x ~ N(mu_x, diag(sigma_x^2)) (``generator``, on the CPU, makes it repeatable).
+        """
+        mu_x, log_var_x = self.decode(z)
+        if not noise:
+            return mu_x
+        eps = torch.randn(mu_x.shape, generator=generator).to(mu_x.device)
+        return mu_x + torch.exp(log_var_x / 2) * eps
 
 
 def build_vae(cfg) -> VAE:

@@ -1,4 +1,5 @@
-"""Notebook helpers: the set-up line every notebook runs, and showing the package's real source."""
+"""Notebook helpers: the set-up line every notebook runs, and showing the package's real
+source."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ def setup_notebook(seed: int = 0) -> torch.device:
     """Print the versions in use, seed Python, NumPy and PyTorch, and return the device
     (CUDA when available, else the CPU)."""
     names = ("torch", "numpy", "scipy", "matplotlib", "vae_tutorial")
-    print(f"python {platform.python_version()}, " + ", ".join(f"{n} {version(n)}" for n in names))
+    versions = ", ".join(f"{n} {version(n)}" for n in names)
+    print(f"python {platform.python_version()}, {versions}")
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -25,7 +27,8 @@ def setup_notebook(seed: int = 0) -> torch.device:
 
 
 def show_source(obj):
-    """Display the source code of a package function or class, highlighted, as it really is."""
+    """Display the source code of a package function or class, highlighted, as it
+    really is."""
     from IPython.display import Code
 
     return Code(inspect.getsource(obj), language="python")

@@ -1,7 +1,9 @@
-"""The pieces of the VAE objective: reparameterization, Gaussian KL, Gaussian NLL.
+"""The pieces of the VAE objective: reparameterization, Gaussian KL, Gaussian NLL, and
+the categorical NLL of a decoder for discrete data.
 
-Taught in ``notebooks/03_reparameterization`` (``sample_latents``) and ``notebooks/04_loss``.
-Shapes: ``num_mc`` Monte-Carlo samples, ``batch`` data points, ``latent`` or ``dim`` features.
+Taught in ``notebooks/03_reparameterization`` (``sample_latents``), ``notebooks/04_loss``
+and ``notebooks/09_digits`` (``categorical_nll``).  Shapes: ``num_mc`` Monte-Carlo
+samples, ``batch`` data points, ``latent`` or ``dim`` features.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import math
 import torch
 
 
-def sample_latents(mu: torch.Tensor, log_var: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+def sample_latents(mu: torch.Tensor, log_var: torch.Tensor,
+                   noise: torch.Tensor) -> torch.Tensor:
     """Reparameterized draws z = mu + exp(log_var / 2) * noise from N(mu, diag(sigma^2)).
 
     mu, log_var: ``[batch, latent]``; noise: ``[num_mc, batch, latent]`` of N(0, I) draws.
@@ -35,3 +38,16 @@ def gaussian_nll(x: torch.Tensor, mu: torch.Tensor, log_var: torch.Tensor) -> to
     -log N = 1/2 (log 2 pi + log sigma^2 + (x - mu)^2 / sigma^2).
     """
     return 0.5 * (math.log(2 * math.pi) + log_var + (x - mu) ** 2 * torch.exp(-log_var))
+
+
+def categorical_nll(x: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """-log Cat(x | softmax(logits)) per dimension, in nats.
+
+    x: ``[..., dim]`` holding levels 0..K-1 (any dtype); logits: ``[..., dim, K]``; the
+    leading shapes broadcast.  -log p(x_i = k) = log sum_j exp(logits_ij) - logits_ik.
+    """
+    log_probs = torch.log_softmax(logits, dim=-1)
+    index = x.long().unsqueeze(-1)
+    shape = torch.broadcast_shapes(index.shape[:-1], log_probs.shape[:-1])
+    index = index.expand(*shape, 1)
+    return -log_probs.expand(*shape, log_probs.shape[-1]).gather(-1, index).squeeze(-1)

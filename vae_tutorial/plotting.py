@@ -1,5 +1,6 @@
-"""Figures used by the notebooks: density contours with histograms, loss curves, a grid of
-samples across training, and the latent space.  Every axis is titled and labelled.
+"""Figures used by the notebooks: density contours with histograms, loss curves, a grid
+of samples across training, the latent space, and the computational graph of the
+reparameterization trick.  Every axis is titled and labelled.
 
 Used from ``notebooks/01_data`` onwards.
 """
@@ -17,24 +18,30 @@ LOSS_NAMES = ("total (-ELBO)", "reconstruction", "KL")
 
 
 def density_grid(mu, cov, xlim, ylim, num: int = 150):
-    """The exact density of N(mu, cov) on a ``num x num`` grid: (xx, yy, p), each ``[num, num]``."""
+    """The exact density of N(mu, cov) on a ``num x num`` grid: (xx, yy, p), each
+    ``[num, num]``."""
     xx, yy = np.meshgrid(np.linspace(*xlim, num), np.linspace(*ylim, num))
     points = np.stack([xx.ravel(), yy.ravel()], axis=-1)
     return xx, yy, np.exp(true_log_prob(points, mu, cov)).reshape(xx.shape)
 
 
 def plot_density(ax, samples, mu, cov, title, xlim=(-3, 5), ylim=(-3, 4), bins=80):
-    """2-D histogram of ``samples`` ``[N, 2]`` under the contours of the true density."""
+    """2-D histogram of ``samples`` ``[N, 2]`` under the contours of the true
+    density."""
     ax.hist2d(samples[:, 0], samples[:, 1], bins=bins, range=[xlim, ylim], cmap="Blues")
-    ax.contour(*density_grid(mu, cov, xlim, ylim), levels=8, colors="darkorange", linewidths=1)
-    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=xlim, ylim=ylim, aspect="equal")
+    ax.contour(*density_grid(mu, cov, xlim, ylim), levels=8, colors="darkorange",
+               linewidths=1)
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=xlim, ylim=ylim,
+           aspect="equal")
     return ax
 
 
 def plot_losses(result, floor=None, ceiling=None):
-    """Train (per step) and test (per epoch) losses, one panel per column (total, recon, KL).
+    """Train (per step) and test (per epoch) losses, one panel per column (total, recon,
+    KL).
 
-    ``floor``/``ceiling`` draw horizontal reference lines on the total, e.g. the exact NLL.
+    ``floor``/``ceiling`` draw horizontal reference lines on the total: e.g. the exact
+    NLL, and the best a decoder that ignores z can do.
     """
     steps_per_epoch = len(result.train_losses) / (len(result.test_losses) - 1)
     test_steps = np.arange(len(result.test_losses)) * steps_per_epoch
@@ -53,13 +60,17 @@ def plot_losses(result, floor=None, ceiling=None):
     return fig
 
 
-def plot_samples_grid(samples_per_step, reference, lims=((-3, 5), (-3, 4)), n_panels=16):
-    """A 4x4 grid: ``reference`` data first, then samples from ``n_panels - 1`` training steps
-    evenly spaced from the first to the last (``samples_per_step`` ``[steps, N, 2]``)."""
-    steps = np.unique(np.linspace(0, len(samples_per_step) - 1, n_panels - 1).round().astype(int))
+def plot_samples_grid(samples_per_step, reference, lims=((-3, 5), (-3, 4)),
+                      n_panels=16):
+    """A 4x4 grid: ``reference`` data first, then samples from ``n_panels - 1`` training
+    steps evenly spaced from the first to the last (``samples_per_step``
+    ``[steps, N, 2]``)."""
+    last = len(samples_per_step) - 1
+    steps = np.unique(np.linspace(0, last, n_panels - 1).round().astype(int))
     fig, axes = plt.subplots(4, 4, figsize=(12, 12), sharex=True, sharey=True)
     panels = [(reference, "true data", "tab:blue")]
-    panels += [(samples_per_step[s], f"generated, step {s + 1}", "tab:green") for s in steps]
+    panels += [(samples_per_step[s], f"generated, step {s + 1}", "tab:green")
+               for s in steps]
     for ax, (points, title, color) in zip(axes.ravel(), panels):
         ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.5, color=color)
         ax.set(title=title, xlim=lims[0], ylim=lims[1])
@@ -73,12 +84,67 @@ def plot_samples_grid(samples_per_step, reference, lims=((-3, 5), (-3, 4)), n_pa
 
 @torch.no_grad()
 def plot_latents(ax, model, data, title="encoder means $\\mu_z$ of test points"):
-    """Scatter the encoder means mu_z ``[N, latent]`` of ``data`` ``[N, 2]`` (first two latent
-    dimensions), coloured by x1 + x2, the direction along which the data vary most."""
+    """Scatter the encoder means mu_z ``[N, latent]`` of ``data`` ``[N, 2]`` (first two
+    latent dimensions), coloured by x1 + x2, the direction along which the data vary
+    most."""
     model.eval()
-    mu_z, _ = model.encode(torch.as_tensor(data, dtype=torch.float32).to(model_device(model)))
-    mu_z = mu_z.cpu().numpy()
-    points = ax.scatter(mu_z[:, 0], mu_z[:, 1], c=data[:, 0] + data[:, 1], s=4, cmap="viridis")
+    x = torch.as_tensor(data, dtype=torch.float32).to(model_device(model))
+    mu_z = model.encode(x)[0].cpu().numpy()
+    points = ax.scatter(mu_z[:, 0], mu_z[:, 1], c=data[:, 0] + data[:, 1], s=4,
+                        cmap="viridis")
     ax.figure.colorbar(points, ax=ax, label="$x_1 + x_2$")
     ax.set(title=title, xlabel="$z_1$", ylabel="$z_2$", aspect="equal")
+    return ax
+
+
+
+def plot_reparameterization_graph(ax, reparameterized: bool):
+    """The computational graph of one loss evaluation, from x (bottom) to the loss
+    (top).
+
+    Deterministic nodes are boxes; a random node is red.  Without the trick
+    (``reparameterized=False``) z is drawn inside the graph, so the backward pass of the
+    reconstruction term (the dashed arrow) stops at the draw and never reaches the
+    encoder (the closed-form KL term, computed from mu_z and log_var_z directly, still
+    does).  With it, the only
+    random node is the noise epsilon, an input on the side, and z = mu + sigma * eps is
+    an ordinary function that the gradient passes through.
+    """
+    box = dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor="black")
+    rand = dict(boxstyle="round4,pad=0.5", facecolor="mistyrose", edgecolor="tab:red")
+    if reparameterized:
+        z_node = (r"$\mathbf{z} = \boldsymbol{\mu}_z + \boldsymbol{\sigma}_z \odot "
+                  r"\boldsymbol{\epsilon}$", box)
+    else:
+        z_node = (r"draw $\mathbf{z} \sim \mathcal{N}(\boldsymbol{\mu}_z, "
+                  r"\mathrm{diag}(\boldsymbol{\sigma}_z^2))$", rand)
+    labels = [(r"data $\mathbf{x}$", box), (r"encoder $\phi$", box),
+              (r"$\boldsymbol{\mu}_z,\ \log\boldsymbol{\sigma}_z^2$", box), z_node,
+              (r"decoder $\theta$", box),
+              (r"$\boldsymbol{\mu}_x,\ \log\boldsymbol{\sigma}_x^2$", box),
+              (r"loss $-\log p_\theta(\mathbf{x} \mid \mathbf{z}) + D_{\mathrm{KL}}$",
+               box)]
+    for y, (label, style) in enumerate(labels):
+        ax.text(0.0, y, label, ha="center", va="center", bbox=style, fontsize=10)
+    forward = dict(arrowstyle="->", color="black", lw=1.2)
+    for y in range(6):
+        ax.annotate("", xy=(0.0, y + 0.72), xytext=(0.0, y + 0.28), arrowprops=forward)
+    if reparameterized:
+        ax.text(1.2, 3.0, r"$\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)$",
+                ha="center", va="center", bbox=rand, fontsize=10)
+        ax.annotate("", xy=(0.78, 3.0), xytext=(0.88, 3.0), arrowprops=forward)
+    backward = dict(arrowstyle="->", color="tab:blue", lw=1.5, linestyle="--")
+    lowest = 0.6 if reparameterized else 3.35  # how far down the gradient gets
+    ax.annotate("", xy=(-1.0, lowest), xytext=(-1.0, 6.0), arrowprops=backward)
+    ax.text(-1.08, 5.0, "gradient of\nthe recon-\nstruction", color="tab:blue",
+            fontsize=9, ha="right", va="center")
+    if not reparameterized:
+        ax.text(-1.0, 3.0, "✗", color="tab:red", fontsize=18, ha="center",
+                va="center")
+        ax.text(-1.08, 2.0, "no gradient\nthrough\nthe draw", color="tab:red",
+                fontsize=9, ha="right", va="center")
+    title = ("With the trick: the noise is an input" if reparameterized
+             else "Without the trick: z is drawn inside the graph")
+    ax.set(title=title, xlim=(-1.7, 1.9), ylim=(-0.6, 6.6))
+    ax.axis("off")
     return ax

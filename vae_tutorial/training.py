@@ -1,11 +1,13 @@
 """Training: one optimisation step, a fixed-noise test pass, and the whole run.
 
-Taught in ``notebooks/05_training``.  Every loss is (total, recon, kl), in that order, in nats
-per data point.
+Taught in ``notebooks/05_training``; validation-based model selection and KL warm-up in
+``notebooks/09_digits``.  Every loss is (total, recon, kl), in that order, in nats per
+data point.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from dataclasses import dataclass
@@ -18,13 +20,15 @@ with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to a
     from tqdm.auto import tqdm
 
 from .config import validate_config
-from .data import check_data
-from .model import VAE, build_vae
+from .data import check_data, check_levels
+from .model import VAE
 from .sampling import generate_samples
+from .variants import make_vae
 
 
 def resolve_device(name: str) -> torch.device:
-    """``"auto"`` picks CUDA when it is available, else the CPU; ``"cpu"``/``"cuda"`` force one."""
+    """``"auto"`` picks CUDA when it is available, else the CPU; ``"cpu"``/``"cuda"``
+    force one."""
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cuda" and not torch.cuda.is_available():
@@ -37,8 +41,8 @@ def train_step(cfg, model: VAE, optim: torch.optim.Optimizer, batch: torch.Tenso
                generator: torch.Generator | None = None) -> np.ndarray:
     """One gradient step on the negative ELBO of ``batch`` ``[batch, input]``.
 
-    Draws fresh noise ``[num_mc, batch, latent]`` and returns the losses before the step as
-    an array ``[3]``: (total, recon, kl), nats per data point.
+    Draws fresh noise ``[num_mc, batch, latent]`` and returns the losses before the step
+    as an array ``[3]``: (total, recon, kl), nats per data point.
     """
     model.train()
     noise = torch.randn([cfg.num_mc, len(batch), cfg.latent_dim], generator=generator)
@@ -50,11 +54,13 @@ def train_step(cfg, model: VAE, optim: torch.optim.Optimizer, batch: torch.Tenso
 
 
 @torch.no_grad()
-def run_test(model: VAE, data: torch.Tensor, batch_size: int, noise: torch.Tensor) -> np.ndarray:
+def run_test(model: VAE, data: torch.Tensor, batch_size: int,
+             noise: torch.Tensor) -> np.ndarray:
     """Negative ELBO on ``data`` ``[N, input]`` with fixed ``noise``
     ``[num_batches, num_mc, batch_size, latent]`` (the same draws at every evaluation).
 
-    Returns (total, recon, kl) ``[3]``, the mean over all N points (batches weighted by size).
+    Returns (total, recon, kl) ``[3]``, the mean over all N points (batches weighted by
+    size).
     """
     model.eval()
     totals = np.zeros(3)
@@ -74,7 +80,9 @@ class TrainingResult:
     test_losses: np.ndarray  # [epochs + 1, 3], before training and after each epoch
     samples_with_noise: np.ndarray  # [n_samples, input], x ~ p_theta(x|z), z ~ N(0, I)
     samples_no_noise: np.ndarray  # [n_samples, input], the decoder means mu_x
-    samples_per_step: np.ndarray | None  # [steps, n_samples, input] if cfg.sample_each_step
+    samples_per_step: np.ndarray | None  # [steps, n_samples, input] if sample_each_step
+    val_losses: np.ndarray | None = None  # [epochs + 1, 3] if val_data was given
+    best_epoch: int | None = None  # the epoch whose weights `model` holds (with val_data)
 
 
 def learning_rate_factor(cfg, total_steps: int):
@@ -84,58 +92,98 @@ def learning_rate_factor(cfg, total_steps: int):
     return lambda step: 1.0
 
 
-def run_model(cfg, train_data, test_data) -> TrainingResult:
+def kl_weight(cfg, step: int, steps_per_epoch: int) -> float:
+    """The KL weight at training step ``step`` (from 0): ``cfg.beta``, reached linearly
+    from 0 over the first ``cfg.kl_warmup_epochs`` epochs (KL warm-up)."""
+    warmup_steps = cfg.kl_warmup_epochs * steps_per_epoch
+    return cfg.beta * min(1.0, (step + 1) / warmup_steps) if warmup_steps else cfg.beta
+
+
+def as_tensor(cfg, data, name: str, device: torch.device) -> torch.Tensor:
+    """Check ``data`` ``[N, cfg.input_dim]`` (and its levels for a categorical decoder);
+    return it as float32 on ``device``."""
+    data = check_data(data, cfg.input_dim, name)
+    if cfg.likelihood == "categorical":
+        check_levels(data, cfg.num_values, name)
+    return torch.as_tensor(data, dtype=torch.float32).to(device)
+
+
+def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
     """Build a VAE from ``cfg``, train it with Adam on ``train_data`` ``[N, input]`` for
-    ``cfg.num_epochs`` epochs, and test it on ``test_data`` with fixed noise after each epoch.
+    ``cfg.num_epochs`` epochs, and test it on ``test_data`` with fixed noise after each
+    epoch.  With ``val_data``, also evaluate it there after each epoch and return the
+    weights of the epoch with the lowest validation -ELBO (recon + kl): model selection.
 
     Seeded by ``cfg.seed``: the same seed gives bitwise-identical losses on the CPU.
     Raises ``FloatingPointError`` naming the step if a loss becomes NaN or infinite.
     """
     cfg = validate_config(dict(cfg))
     device = resolve_device(cfg.device)
-    train, test = (
-        torch.as_tensor(check_data(data, cfg.input_dim, name), dtype=torch.float32).to(device)
-        for data, name in ((train_data, "train_data"), (test_data, "test_data")))
+    train, test = as_tensor(cfg, train_data, "train_data", device), \
+        as_tensor(cfg, test_data, "test_data", device)
+    val = None if val_data is None else as_tensor(cfg, val_data, "val_data", device)
 
     torch.manual_seed(cfg.seed)  # weight initialisation
-    generator = torch.Generator().manual_seed(cfg.seed)  # all noise, on the CPU
+    generator = torch.Generator().manual_seed(cfg.seed)  # training and test noise, CPU
+    sampler = torch.Generator().manual_seed(cfg.seed + 2**32)  # samples: their own stream
     rng = np.random.default_rng(cfg.seed)  # shuffling
-    model = build_vae(cfg).to(device)
-    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    model = make_vae(cfg).to(device)
+    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optim, learning_rate_factor(cfg, steps_per_epoch * cfg.num_epochs))
 
-    test_batches = math.ceil(len(test) / cfg.batch_size)
-    test_noise = torch.randn([test_batches, cfg.num_mc, cfg.batch_size, cfg.latent_dim],
-                             generator=generator)
-    test_losses = [run_test(model, test, cfg.batch_size, test_noise)]
+    def evaluate(data, noise):
+        model.beta = cfg.beta
+        return run_test(model, data, cfg.batch_size, noise)
+
+    def fixed_noise(data):
+        batches = math.ceil(len(data) / cfg.batch_size)
+        return torch.randn([batches, cfg.num_mc, cfg.batch_size, cfg.latent_dim],
+                           generator=generator)
+
+    test_noise = fixed_noise(test)
+    test_losses = [evaluate(test, test_noise)]
+    if val is not None:
+        val_noise = fixed_noise(val)
+        val_losses = [evaluate(val, val_noise)]
+        best_epoch, best_state = 0, copy.deepcopy(model.state_dict())
     train_losses, samples_per_step = [], []
     bar = tqdm(total=steps_per_epoch * cfg.num_epochs, disable=not cfg.progress,
                desc="training", mininterval=1.0)
     for epoch in range(cfg.num_epochs):
         order = torch.as_tensor(rng.permutation(len(train)), device=device)
         for start in range(0, len(train), cfg.batch_size):
-            losses = train_step(cfg, model, optim, train[order[start:start + cfg.batch_size]],
-                                generator)
+            model.beta = kl_weight(cfg, len(train_losses), steps_per_epoch)
+            batch = train[order[start:start + cfg.batch_size]]
+            losses = train_step(cfg, model, optim, batch, generator)
             if not np.all(np.isfinite(losses)):
                 raise FloatingPointError(
-                    f"non-finite loss {losses} at step {len(train_losses)} (epoch {epoch}); "
-                    "try a smaller config.lr, or check the data for outliers or NaN")
+                    f"non-finite loss {losses} at step {len(train_losses)} "
+                    f"(epoch {epoch}); try a smaller config.lr, or check the data for "
+                    "outliers or NaN")
             train_losses.append(losses)
             schedule.step()
             bar.update()
             if cfg.sample_each_step:
                 samples_per_step.append(
-                    generate_samples(cfg, model, cfg.n_samples, noise=True, generator=generator))
-        test_losses.append(run_test(model, test, cfg.batch_size, test_noise))
+                    generate_samples(cfg, model, cfg.n_samples, True, sampler))
+        test_losses.append(evaluate(test, test_noise))
         bar.set_postfix(test_loss=f"{test_losses[-1][0]:.4f}")
+        if val is not None:
+            val_losses.append(evaluate(val, val_noise))
+            if val_losses[-1][1:].sum() < val_losses[best_epoch][1:].sum():
+                best_epoch, best_state = epoch + 1, copy.deepcopy(model.state_dict())
     bar.close()
+    if val is not None:
+        model.load_state_dict(best_state)
     return TrainingResult(
         model=model,
         train_losses=np.stack(train_losses),
         test_losses=np.stack(test_losses),
-        samples_with_noise=generate_samples(cfg, model, cfg.n_samples, True, generator),
-        samples_no_noise=generate_samples(cfg, model, cfg.n_samples, False, generator),
+        samples_with_noise=generate_samples(cfg, model, cfg.n_samples, True, sampler),
+        samples_no_noise=generate_samples(cfg, model, cfg.n_samples, False, sampler),
         samples_per_step=np.stack(samples_per_step) if cfg.sample_each_step else None,
+        val_losses=None if val is None else np.stack(val_losses),
+        best_epoch=None if val is None else best_epoch,
     )
