@@ -226,3 +226,33 @@ def test_monte_carlo_kl_is_unbiased_and_its_gradient_variance_falls_with_num_mc(
     np.testing.assert_allclose(g1.mean(0), exact, atol=0.08)
     ratio = g1.var(0) / g16.var(0)
     assert np.all((ratio > 10) & (ratio < 25))  # ~16
+
+
+@pytest.mark.parametrize("cov", [SOURCE, *OTHERS])
+def test_the_isotropic_ridge_fits_exactly_with_the_same_elbo(cov):
+    from vae_tutorial.analysis import isotropic_exact_fit
+
+    b = np.array([0.3, -1.0])
+    x = np.random.default_rng(3).multivariate_normal(b, cov, size=300)
+    log_px = linear_log_marginal(x, *isotropic_exact_fit(cov, 1e-3)[:2], b)
+    smallest = np.linalg.eigvalsh(cov)[0]
+    rates = []
+    for s in np.linspace(0.05, 1.0, 5) * smallest:
+        fit = isotropic_exact_fit(cov, s)
+        np.testing.assert_allclose(fit.w @ fit.w.T + np.diag(fit.psi), cov, atol=1e-12)
+        mean, post_cov = linear_posterior(x, fit.w, fit.psi, b)
+        np.testing.assert_allclose(post_cov, np.diag(fit.posterior_var), atol=1e-12)
+        elbo = linear_elbo(x, fit.w, fit.psi, b, mean, fit.posterior_var)
+        np.testing.assert_allclose(elbo, log_px, atol=1e-9)  # the same ELBO everywhere
+        assert fit.rate == pytest.approx(0.5 * (np.linalg.slogdet(cov)[1]
+                                                - 2 * np.log(s)))
+        # E_x KL(p(z|x) || N(0, I)) = -1/2 sum_j log S_j, because E[m_j^2] = 1 - S_j.
+        assert fit.rate == pytest.approx(-0.5 * np.log(fit.posterior_var).sum())
+        kl_sample = gaussian_kl_full(mean, post_cov, np.zeros(2), np.eye(2)).mean()
+        assert abs(kl_sample - fit.rate) < 0.15  # the same, estimated on 300 points
+        rates.append(fit.rate)
+    assert np.all(np.diff(rates) < 0)  # less noise, more rate
+    if np.allclose(cov, SOURCE):
+        assert rates[-1] == pytest.approx(0.5 * math.log(3))
+    with pytest.raises(ValueError, match="noise_var"):
+        isotropic_exact_fit(cov, 1.01 * smallest)
