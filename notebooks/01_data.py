@@ -11,7 +11,9 @@
 # - how to draw reproducible samples, and how to compute their **exact** log-density (which most
 #   VAE tutorials never have, and which we will use to grade our model);
 # - how a single hidden (*latent*) variable $z$ can explain the correlation between $x_1$ and
-#   $x_2$, the idea at the heart of a variational autoencoder.
+#   $x_2$, the idea at the heart of a variational autoencoder;
+# - what a **posterior** $p(\mathbf{z} \mid \mathbf{x})$ is, and why a VAE cannot compute
+#   it and learns an encoder instead.
 
 # %% tags=["hide-input"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
@@ -154,7 +156,8 @@ print("sample covariance:\n", sample_cov.round(3))
 assert x.shape == (10_000, 2) and x.dtype == np.float32
 assert np.allclose(sample_mean, mu, atol=0.04)
 assert np.allclose(sample_cov, cov, atol=0.06)
-assert np.array_equal(x, sample_gaussian(mu, cov, size=10_000, seed=0))  # same seed, same points
+# The same seed gives the same points:
+assert np.array_equal(x, sample_gaussian(mu, cov, size=10_000, seed=0))
 
 # %% [markdown]
 # ## The exact log-density
@@ -193,9 +196,13 @@ assert np.isclose(at_mean, -0.5 * (2 * np.log(2 * np.pi) + np.log(0.75)))
 
 # %% [markdown]
 # Averaged over the data, $-\log p(\mathbf{x})$ estimates the **entropy** of the distribution,
-# $H = \tfrac12 \log\big((2\pi e)^d \det\Sigma\big)$. No model, however clever, can assign the
-# data a lower average negative log-likelihood than this. It is the floor that the VAE's loss
-# will approach in later notebooks, measured in **nats** (natural-log units) per data point.
+# $H = \tfrac12 \log\big((2\pi e)^d \det\Sigma\big)$. No model, however clever, beats it
+# *in expectation*: for every density $p_\theta$, $\mathbb{E}_{p}[-\log p_\theta(\mathbf{x})]
+# \ge H$ (Gibbs' inequality), with equality only when $p_\theta = p$. On a finite sample the
+# average is a random number that can land a little below $H$ (an exercise at the end shows
+# how often), so $H$ is a floor for the *expected* loss, not for every data set. It is the
+# floor that the VAE's loss will approach in later notebooks, measured in **nats**
+# (natural-log units) per data point.
 
 # %%
 entropy = gaussian_entropy(cov)
@@ -215,7 +222,8 @@ assert abs(mean_nll - entropy) < 0.03
 # %%
 fig, ax = plt.subplots(figsize=(6, 5))
 plot_density(ax, x, mu, cov,
-             title=r"10,000 samples $\mathbf{x}^{(i)} \sim \mathcal{N}(\boldsymbol{\mu}, \Sigma)$"
+             title=r"10,000 samples $\mathbf{x}^{(i)} \sim "
+                   r"\mathcal{N}(\boldsymbol{\mu}, \Sigma)$"
                    "\nand contours of the exact density")
 fig.tight_layout()
 plt.show()
@@ -232,7 +240,8 @@ show_source(source_dataset)
 
 # %%
 train_data, test_data = source_dataset(seed=0)
-print("train:", train_data.shape, train_data.dtype, "  test:", test_data.shape, test_data.dtype)
+print("train:", train_data.shape, train_data.dtype,
+      "  test:", test_data.shape, test_data.dtype)
 assert train_data.shape == (10_000, 2) and test_data.shape == (2_500, 2)
 assert train_data.dtype == np.float32
 assert np.allclose(test_data.mean(axis=0), mu, atol=0.08)  # standard error ~ 0.02
@@ -272,7 +281,8 @@ z = np.random.default_rng(1).standard_normal(10_000)
 grid = np.linspace(-4, 4, 200)
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.hist(z, bins=80, density=True, color="tab:blue", alpha=0.6, label="10,000 samples")
-ax.plot(grid, stats.norm.pdf(grid), color="darkorange", lw=2, label=r"density of $\mathcal{N}(0, 1)$")
+ax.plot(grid, stats.norm.pdf(grid), color="darkorange", lw=2,
+        label=r"density of $\mathcal{N}(0, 1)$")
 ax.set(title=r"The prior: samples $z^{(i)} \sim \mathcal{N}(0, 1)$", xlabel="$z$",
        ylabel="probability density")
 ax.legend()
@@ -300,8 +310,9 @@ assert abs(z.mean()) < 0.04 and abs(z.var() - 1) < 0.06
 # $$
 #
 # The shared term $\mathbf{w}\mathbf{w}^\top$ is what creates the off-diagonal entry
-# $w_1 w_2$. (This model is called *factor analysis*; notebook 07 returns to it as the best a
-# VAE can do on this data.) With $\mathbf{w} = [1/\sqrt2, 1/\sqrt2]^\top \approx [0.707,
+# $w_1 w_2$. (This model is called *factor analysis*. Because it reproduces $\Sigma$ exactly,
+# no model can do better on this data; notebook 07 shows that it is only one of a whole
+# family of exact fits, all equally good, and compares a trained VAE with them.) With $\mathbf{w} = [1/\sqrt2, 1/\sqrt2]^\top \approx [0.707,
 # 0.707]^\top$ and $\psi_1 = \psi_2 = 0.5$ we get
 #
 # $$
@@ -333,7 +344,8 @@ rng = np.random.default_rng(2)
 n = 10_000
 z = rng.standard_normal((n, 1))
 x_latent = mu + z @ w.T + rng.standard_normal((n, 2)) * np.sqrt(psi)
-print("sample covariance of the latent-variable model:\n", np.cov(x_latent, rowvar=False).round(3))
+print("sample covariance of the latent-variable model:\n",
+      np.cov(x_latent, rowvar=False).round(3))
 assert np.allclose(np.cov(x_latent, rowvar=False), cov, atol=0.06)
 
 # Given z, x1 and x2 are uncorrelated: check it for z fixed at 1.
@@ -344,8 +356,8 @@ assert abs(corr_given_z) < 0.05
 
 fig, (ax_left, ax_right) = plt.subplots(1, 2, figsize=(12, 5))
 plot_density(ax_left, x_latent, mu, cov,
-             title=r"$\mathbf{x} = \boldsymbol{\mu} + \mathbf{w} z + \boldsymbol{\varepsilon}$:"
-                   " samples and exact contours")
+             title=r"$\mathbf{x} = \boldsymbol{\mu} + \mathbf{w} z + "
+                   r"\boldsymbol{\varepsilon}$: samples and exact contours")
 for z_value, color in zip((-1.5, 0.0, 1.5), ("tab:purple", "tab:green", "tab:red")):
     centre = mu + z_value * w[:, 0]
     cloud = centre + rng.standard_normal((400, 2)) * np.sqrt(psi)
@@ -353,9 +365,10 @@ for z_value, color in zip((-1.5, 0.0, 1.5), ("tab:purple", "tab:green", "tab:red
                      label=rf"$\mathbf{{x}} \mid z = {z_value:+.1f}$")
     ax_right.plot(*centre, "k+", ms=12, mew=2)
 line = mu + np.outer(np.linspace(-3, 3, 2), w[:, 0])
-ax_right.plot(line[:, 0], line[:, 1], "k--", lw=1, label=r"$\boldsymbol{\mu} + \mathbf{w} z$")
-ax_right.set(title=r"Given $z$, $x_1$ and $x_2$ are independent", xlabel="$x_1$", ylabel="$x_2$",
-             xlim=(-3, 5), ylim=(-3, 4), aspect="equal")
+ax_right.plot(line[:, 0], line[:, 1], "k--", lw=1,
+              label=r"$\boldsymbol{\mu} + \mathbf{w} z$")
+ax_right.set(title=r"Given $z$, $x_1$ and $x_2$ are independent", xlabel="$x_1$",
+             ylabel="$x_2$", xlim=(-3, 5), ylim=(-3, 4), aspect="equal")
 ax_right.legend(loc="upper left", fontsize=9)
 fig.tight_layout()
 plt.show()
@@ -367,6 +380,120 @@ plt.show()
 # more than this data strictly needs.
 
 # %% [markdown]
+# ## Going backwards: the posterior, and why it is hard
+#
+# The model above runs forwards: draw $z$, then $\mathbf{x}$ given $z$. Learning needs the
+# opposite question: given a data point $\mathbf{x}$, which values of $z$ could have produced
+# it? The answer is a distribution over $z$, the **posterior**, and Bayes' rule gives it:
+#
+# $$
+# p(z \mid \mathbf{x}) = \frac{p(\mathbf{x} \mid z)\, p(z)}{p(\mathbf{x})}, \qquad
+# p(\mathbf{x}) = \int p(\mathbf{x} \mid z)\, p(z)\, dz .
+# $$
+#
+# The numerator is easy: the prior times the likelihood of $\mathbf{x}$ for that $z$. The
+# denominator, the **evidence** $p(\mathbf{x})$, is an integral over every possible $z$. For
+# our linear model everything is Gaussian and the integral has a closed form: the posterior
+# is $\mathcal{N}\big(m(\mathbf{x}), S\big)$ with
+#
+# $$
+# S = \frac{1}{1 + \mathbf{w}^\top \Psi^{-1} \mathbf{w}} = \frac{1}{1 + 2} = \frac13,
+# \qquad m(\mathbf{x}) = S\, \mathbf{w}^\top \Psi^{-1} (\mathbf{x} - \boldsymbol{\mu}),
+# $$
+#
+# where $\Psi = \operatorname{diag}(\psi_1, \psi_2)$. We check it the brute-force way:
+# evaluate prior times likelihood on a fine grid of $z$, and divide by its sum (the integral,
+# by a Riemann sum).
+
+# %%
+x_obs = np.array([2.0, 1.5])  # one data point, up and to the right of the mean
+z_grid = np.linspace(-6, 6, 4001)
+dz = z_grid[1] - z_grid[0]
+means = mu + np.outer(z_grid, w[:, 0])  # [grid, 2]: the mean of x given each z
+log_lik = stats.norm.logpdf(x_obs, means, np.sqrt(psi)).sum(axis=1)
+unnormalised = np.exp(log_lik) * stats.norm.pdf(z_grid)  # p(x | z) p(z)
+evidence = unnormalised.sum() * dz  # p(x), the integral over z
+posterior_grid = unnormalised / evidence
+
+S = 1 / (1 + (w[:, 0] ** 2 / psi).sum())
+m = S * (w[:, 0] / psi) @ (x_obs - mu)
+print(f"closed form: S = {S:.4f}, m(x) = {m:.4f}")
+grid_mean = (z_grid * posterior_grid).sum() * dz
+grid_var = ((z_grid - grid_mean) ** 2 * posterior_grid).sum() * dz
+print(f"grid       : variance {grid_var:.4f}, mean {grid_mean:.4f}")
+exact_evidence = np.exp(true_log_prob(x_obs[None], mu, cov))[0]
+print(f"evidence p(x): grid {evidence:.6f}, exact {exact_evidence:.6f}")
+assert np.isclose(S, 1 / 3) and np.isclose(grid_var, S, atol=1e-6)
+assert np.isclose(grid_mean, m, atol=1e-6)
+assert np.isclose(evidence, exact_evidence, rtol=1e-6)
+
+# %% [markdown]
+# The grid and the formula agree, and the evidence is exactly the data density of this
+# section. Seeing $\mathbf{x}$ narrowed $z$ down from the prior's variance of 1 to $S = \tfrac13$.
+#
+# Why can a VAE not do the same? Its decoder replaces $\boldsymbol{\mu} + \mathbf{w} z$ by a
+# neural network $\boldsymbol{\mu}_\theta(\mathbf{z})$ (and learns the noise variances
+# too). Then $p_\theta(\mathbf{x}) = \int p_\theta(\mathbf{x} \mid \mathbf{z})\,
+# p(\mathbf{z})\, d\mathbf{z}$ has no closed form, and a grid with 100 points per latent
+# dimension needs $100^J$ decoder evaluations for a $J$-dimensional latent, for every data
+# point, at every training step. The posterior is **intractable**. A VAE therefore trains a
+# second network, the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$, to output an
+# approximation of the posterior directly, a Gaussian with a mean and variance per data
+# point: exactly the $m(\mathbf{x})$ and $S$ we just computed, but learned. Notebook 02 builds
+# it, and notebook 04 derives the objective that trains both networks without ever computing
+# $p_\theta(\mathbf{x})$.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. A stronger correlation.** Replace $\Sigma_{12} = 0.5$ by $0.9$. Predict the two
+# eigenvalues of $\Sigma$, and the $\mathbf{w} = [a, a]^\top$ and $\psi_1 = \psi_2$ that
+# reproduce it. Does the noise variance grow or shrink?
+
+# %% tags=["hide-cell"]
+# Eigenvalues 1 +- 0.9 = 0.1 and 1.9. With w = [a, a]: a^2 = 0.9 (off-diagonal) and
+# a^2 + psi = 1 (diagonal), so a = sqrt(0.9) ~ 0.949 and psi = 0.1: the noise shrinks,
+# because more of the variance is shared through z.
+strong = np.array([[1.0, 0.9], [0.9, 1.0]])
+a, psi_strong = np.sqrt(0.9), 0.1
+print("eigenvalues:", np.linalg.eigvalsh(strong))
+assert np.allclose(np.linalg.eigvalsh(strong), [0.1, 1.9])
+assert np.allclose(a**2 * np.ones((2, 2)) + psi_strong * np.eye(2), strong)
+
+# %% [markdown]
+# **2. The floor on a small sample.** Take data sets of only 100 points. Predict the standard
+# deviation of their average $-\log p(\mathbf{x})$ around $H$, and whether some of them land
+# *below* $H$. (Hint: $-\log p(\mathbf{x}) = \text{const} + \tfrac12 r^2$ where the squared
+# Mahalanobis distance $r^2$ has a $\chi^2_2$ distribution, whose variance is 4.)
+
+# %% tags=["hide-cell"]
+# Var(r^2 / 2) = 4 / 4 = 1, so one point's NLL has standard deviation 1 and an
+# average of 100 has 1 / sqrt(100) = 0.1.  About half of the small data sets average
+# below H: the floor holds in expectation, not for every sample.
+samples = [sample_gaussian(mu, cov, 100, seed=s) for s in range(300)]
+averages = np.array([-true_log_prob(xs, mu, cov).mean() for xs in samples])
+print(f"std of the 100-point average: {averages.std():.3f}; "
+      f"below H: {np.mean(averages < entropy):.0%} of 300 data sets")
+assert 0.08 < averages.std() < 0.12 and 0.3 < np.mean(averages < entropy) < 0.7
+
+# %% [markdown]
+# **3. Less noise, a sharper posterior.** Keep $\mathbf{w}$ but shrink the noise to
+# $\psi_1 = \psi_2 = 0.1$ (the model no longer matches $\Sigma$). Predict the posterior
+# variance $S$, and check it on the grid.
+
+# %% tags=["hide-cell"]
+# w^T Psi^-1 w = 0.5 / 0.1 + 0.5 / 0.1 = 10, so S = 1 / 11: with less noise, x pins z
+# down more tightly.
+psi_small = np.array([0.1, 0.1])
+lik = stats.norm.logpdf(x_obs, means, np.sqrt(psi_small)).sum(axis=1)
+post = np.exp(lik) * stats.norm.pdf(z_grid)
+post /= post.sum() * dz
+post_mean = (z_grid * post).sum() * dz
+post_var = ((z_grid - post_mean) ** 2 * post).sum() * dz
+print(f"posterior variance on the grid: {post_var:.4f}  (1/11 = {1 / 11:.4f})")
+assert np.isclose(post_var, 1 / 11, atol=1e-5)
+
+# %% [markdown]
 # ## Summary
 #
 # - The data are points from $\mathcal{N}(\boldsymbol{\mu}, \Sigma)$ with $\boldsymbol{\mu} =
@@ -375,12 +502,17 @@ plt.show()
 #   `check_gaussian` raises a `ValueError` otherwise, and `sample_gaussian` draws seeded,
 #   reproducible `float32` samples.
 # - `true_log_prob` is the exact log-density (via a Cholesky factor), equal to SciPy's; its
-#   average over the data approaches the entropy, the lowest loss any model can reach.
+#   average over the data approaches the entropy $H$, the lowest *expected* loss any model
+#   can reach (a finite sample can land slightly below it).
 # - `source_dataset` gives the tutorial's 10,000 training and 2,500 test points.
 # - A shared latent variable explains correlation: with $x_1, x_2$ independent given $z$,
 #   $\operatorname{Cov}(\mathbf{x}) = \mathbf{w}\mathbf{w}^\top + \operatorname{diag}(\boldsymbol{\psi})$,
 #   which equals $\Sigma$ for $\mathbf{w} = [0.707, 0.707]^\top$ and $\boldsymbol{\psi} = [0.5, 0.5]$.
+# - The posterior $p(z \mid \mathbf{x})$ says which latents could have produced
+#   $\mathbf{x}$; it needs the evidence $p(\mathbf{x}) = \int p(\mathbf{x} \mid z) p(z)\,dz$,
+#   which is a closed form here (posterior variance $\tfrac13$) but intractable for a neural
+#   decoder. That is why a VAE learns an encoder.
 #
 # **Next:** [02 · The networks](02_network.ipynb) builds the encoder $q_\phi(\mathbf{z} \mid
 # \mathbf{x})$ and the decoder $p_\theta(\mathbf{x} \mid \mathbf{z})$ that a VAE uses in place of
-# the fixed $\mathbf{w}$.
+# the fixed $\mathbf{w}$, and the encoder that stands in for the intractable posterior.
