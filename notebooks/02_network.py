@@ -41,7 +41,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from vae_tutorial import VAE, GaussianMLP, build_vae, default_config, show_source, source_dataset
+from vae_tutorial import (
+    VAE,
+    GaussianMLP,
+    build_vae,
+    default_config,
+    show_source,
+    source_dataset,
+)
 
 # %% [markdown]
 # ## Two conditional distributions
@@ -54,8 +61,12 @@ from vae_tutorial import VAE, GaussianMLP, build_vae, default_config, show_sourc
 #   It is the generative model: draw $\mathbf{z}$ from the prior, then $\mathbf{x}$ from the
 #   decoder;
 # - the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$, which goes from a data point to the
-#   latents that could have produced it. It approximates the true posterior $p_\theta(\mathbf{z}
-#   \mid \mathbf{x})$, which we cannot compute, and is only needed for training.
+#   latents that could have produced it. It approximates the model's posterior
+#   $p_\theta(\mathbf{z} \mid \mathbf{x})$, which notebook 01 showed we cannot compute once
+#   the decoder is a neural network. Training needs the encoder (notebook 04), and so does
+#   everything that maps data to codes afterwards: reconstructions (notebook 06) and the
+#   likelihood estimates of notebook 07. Only *generating* new data needs the decoder
+#   alone.
 #
 # Both are diagonal Gaussians whose mean and variances are computed by a neural network, with
 # parameters $\theta$ (decoder) and $\phi$ (encoder):
@@ -88,8 +99,8 @@ from vae_tutorial import VAE, GaussianMLP, build_vae, default_config, show_sourc
 # = W_2 \mathbf{h} + \mathbf{b}_2 .
 # $$
 #
-# With `output_dim` $= K$, the second layer has $2K$ outputs: the first $K$ are the mean, the
-# last $K$ the log-variance. Here is the class:
+# With `output_dim` $= m$, the second layer has $2m$ outputs: the first $m$ are the mean, the
+# last $m$ the log-variance. Here is the class:
 
 # %%
 show_source(GaussianMLP)
@@ -125,11 +136,12 @@ s = np.linspace(-10, 10, 400)
 fig, (ax_lin, ax_log) = plt.subplots(1, 2, figsize=(12, 4))
 s_small = np.linspace(-3, 2, 200)
 ax_lin.plot(s_small, np.exp(s_small), lw=2, label=r"$\sigma^2 = e^{s}$ (always $> 0$)")
-ax_lin.plot(s_small, s_small, "--", color="tab:red", label=r"$\sigma^2 = s$ (raw output)")
+ax_lin.plot(s_small, s_small, "--", color="tab:red",
+            label=r"$\sigma^2 = s$ (raw output)")
 ax_lin.axhspan(-3, 0, color="tab:red", alpha=0.1, label="invalid: negative variance")
 ax_lin.axhline(0, color="black", lw=0.8)
-ax_lin.set(title="Turning a network output into a variance", xlabel="network output $s$",
-           ylabel=r"variance $\sigma^2$", ylim=(-3, 7.5))
+ax_lin.set(title="Turning a network output into a variance",
+           xlabel="network output $s$", ylabel=r"variance $\sigma^2$", ylim=(-3, 7.5))
 ax_lin.legend(loc="upper left")
 ax_log.semilogy(s, np.exp(s), lw=2, label=r"variance $\sigma^2 = e^{s}$")
 ax_log.semilogy(s, np.exp(s / 2), lw=2, label=r"standard deviation $\sigma = e^{s/2}$")
@@ -180,7 +192,8 @@ show_source(build_vae)
 
 # %%
 cfg = default_config()
-print(f"input_dim = {cfg.input_dim}, hidden_dim = {cfg.hidden_dim}, latent_dim = {cfg.latent_dim}")
+print(f"input_dim = {cfg.input_dim}, hidden_dim = {cfg.hidden_dim}, "
+      f"latent_dim = {cfg.latent_dim}")
 torch.manual_seed(0)
 model = build_vae(cfg)
 print(model)
@@ -225,7 +238,8 @@ assert torch.equal(mu_z, params_z[:, :2]) and torch.equal(log_var_z, params_z[:,
 
 # %%
 gen = torch.Generator().manual_seed(0)
-z = mu_z + torch.exp(log_var_z / 2) * torch.randn(3, 5, 2, generator=gen)  # [num_mc, batch, latent]
+noise = torch.randn(3, 5, 2, generator=gen)  # [num_mc, batch, latent]
+z = mu_z + torch.exp(log_var_z / 2) * noise  # [num_mc, batch, latent]
 mu_x, log_var_x = model.decode(z)
 print("z          ", list(z.shape))
 print("mu_x       ", list(mu_x.shape))
@@ -248,13 +262,13 @@ assert torch.allclose(mu_x, mu_flat.reshape(3, 5, 2))
 # A linear layer from $n_\text{in}$ to $n_\text{out}$ units has a weight matrix
 # $n_\text{out} \times n_\text{in}$ and a bias of $n_\text{out}$, so $n_\text{in} n_\text{out} +
 # n_\text{out}$ parameters. A `GaussianMLP` with input size $n$, hidden size $H$ and output
-# size $K$ therefore has
+# size $m$ therefore has
 #
 # $$
-# \underbrace{n H + H}_{\text{first layer}} \;+\; \underbrace{2K H + 2K}_{\text{second layer}}
+# \underbrace{n H + H}_{\text{first layer}} \;+\; \underbrace{2m H + 2m}_{\text{second layer}}
 # $$
 #
-# parameters. For the encoder ($n = 2$, $K = 2$) and the decoder ($n = 2$, $K = 2$) alike, with
+# parameters. For the encoder ($n = 2$, $m = 2$) and the decoder ($n = 2$, $m = 2$) alike, with
 # $H = 512$: $2 \cdot 512 + 512 = 1{,}536$ and $512 \cdot 4 + 4 = 2{,}052$, so $3{,}588$ each and
 # $7{,}176$ in total. PyTorch agrees:
 
@@ -269,10 +283,13 @@ def mlp_formula(n_in, hidden, n_out):
 
 for name, parameter in model.named_parameters():
     print(f"{name:28s} {str(list(parameter.shape)):12s} {parameter.numel():6,d}")
-print(f"encoder {count(model.encoder):,}, decoder {count(model.decoder):,}, total {count(model):,}")
+print(f"encoder {count(model.encoder):,}, decoder {count(model.decoder):,}, "
+      f"total {count(model):,}")
 
-assert count(model.encoder) == mlp_formula(cfg.input_dim, cfg.hidden_dim, cfg.latent_dim) == 3_588
-assert count(model.decoder) == mlp_formula(cfg.latent_dim, cfg.hidden_dim, cfg.input_dim) == 3_588
+encoder_formula = mlp_formula(cfg.input_dim, cfg.hidden_dim, cfg.latent_dim)
+decoder_formula = mlp_formula(cfg.latent_dim, cfg.hidden_dim, cfg.input_dim)
+assert count(model.encoder) == encoder_formula == 3_588
+assert count(model.decoder) == decoder_formula == 3_588
 assert count(model) == 7_176
 
 # %% [markdown]
@@ -297,14 +314,17 @@ with torch.no_grad():
     mu_all, log_var_all = model.encode(torch.from_numpy(train_data))
 print(f"mu_z      in [{mu_all.min():+.2f}, {mu_all.max():+.2f}]")
 print(f"log_var_z in [{log_var_all.min():+.2f}, {log_var_all.max():+.2f}]"
-      f"  ->  sigma_z^2 in [{log_var_all.exp().min():.2f}, {log_var_all.exp().max():.2f}]")
-assert mu_all.abs().max() < 2 and log_var_all.abs().max() < 1  # small outputs at initialisation
+      f"  ->  sigma_z^2 in [{log_var_all.exp().min():.2f}, "
+      f"{log_var_all.exp().max():.2f}]")
+# Small outputs at initialisation:
+assert mu_all.abs().max() < 2 and log_var_all.abs().max() < 1
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.5), sharey=True)
 for ax, values, label in zip(axes, (mu_all, log_var_all),
                              (r"$\mu_{z,j}$", r"$\log \sigma_{z,j}^2$")):
     for j in range(cfg.latent_dim):
-        ax.hist(values[:, j].numpy(), bins=60, alpha=0.6, label=f"latent dimension $j = {j + 1}$")
+        ax.hist(values[:, j].numpy(), bins=60, alpha=0.6,
+                label=f"latent dimension $j = {j + 1}$")
     ax.set(title=f"Untrained encoder: {label} over the training data", xlabel=label,
            ylabel="number of data points")
     ax.legend()
@@ -312,12 +332,51 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# ## Exercises
+#
+# **1. A narrow network.** With `hidden_dim=8`, how many parameters does the whole VAE have?
+# Work it out with the formula before building it.
+
+# %% tags=["hide-cell"]
+# Each network: (2 * 8 + 8) + (8 * 4 + 4) = 24 + 36 = 60 parameters, so 120 in total,
+# sixty times fewer than with 512 hidden units.
+small = build_vae(default_config(hidden_dim=8))
+print("parameters with hidden_dim=8:", count(small))
+assert count(small) == 2 * mlp_formula(2, 8, 2) == 120
+
+# %% [markdown]
+# **2. One latent dimension.** With `latent_dim=1`, predict the shapes of `mu_z` for our batch
+# of 5 points, of the decoder's first weight matrix, and of `mu_x` for 3 draws per point.
+
+# %% tags=["hide-cell"]
+# mu_z: [5, 1] (one latent per point); the decoder's first layer maps 1 -> 512, so its
+# weight is [512, 1]; mu_x keeps the data's 2 dimensions: [3, 5, 2].
+torch.manual_seed(0)
+one = build_vae(default_config(latent_dim=1))
+mu_1, log_var_1 = one.encode(x)
+mu_x_1, _ = one.decode(mu_1 + torch.exp(log_var_1 / 2) * torch.randn(3, 5, 1))
+print(list(mu_1.shape), list(one.decoder.shared[0].weight.shape), list(mu_x_1.shape))
+assert mu_1.shape == (5, 1) and one.decoder.shared[0].weight.shape == (512, 1)
+assert mu_x_1.shape == (3, 5, 2)
+
+# %% [markdown]
+# **3. Reading a log-variance.** Which network output $s$ means a standard deviation of 0.1?
+# And what standard deviation does $s = 2$ mean?
+
+# %% tags=["hide-cell"]
+# sigma = exp(s / 2), so s = 2 log(0.1) = log(0.01) ~ -4.61;
+# s = 2 gives sigma = e ~ 2.72.
+s_answer = torch.log(torch.tensor(0.01))
+print(f"s = {s_answer:.3f};  sigma at s = 2: {torch.exp(torch.tensor(2.0) / 2):.3f}")
+assert torch.isclose(torch.exp(s_answer / 2), torch.tensor(0.1))
+
+# %% [markdown]
 # ## Summary
 #
 # - The **encoder** is $q_\phi(\mathbf{z} \mid \mathbf{x})$ (data to latent) and the
 #   **decoder** is $p_\theta(\mathbf{x} \mid \mathbf{z})$ (latent to data); both are diagonal
 #   Gaussians. (The source post swaps the two names.)
-# - `GaussianMLP` is Linear $\to$ tanh $\to$ Linear, with $2K$ outputs stacked as
+# - `GaussianMLP` is Linear $\to$ tanh $\to$ Linear, with $2m$ outputs stacked as
 #   $[\boldsymbol{\mu}; \log\boldsymbol{\sigma}^2]$. Predicting the log-variance keeps every
 #   variance positive ($\sigma^2 = e^s$) and a wide range of variances within a small range of
 #   outputs.
