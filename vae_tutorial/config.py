@@ -1,8 +1,8 @@
 """Training settings as an ``EasyDict``, validated field by field.
 
-Taught in ``notebooks/05_training``; ``converged_config`` in ``notebooks/07_evaluation``,
-``digits_config`` in ``notebooks/09_digits``, ``beta`` and ``decoder_variance`` in
-``notebooks/11_rate_distortion``.
+Taught in ``notebooks/05_training``; ``converged_config`` in
+``notebooks/07_evaluation``, ``digits_config`` in ``notebooks/09_digits``, ``beta`` and
+``decoder_variance`` in ``notebooks/11_rate_distortion``.
 """
 
 from __future__ import annotations
@@ -39,12 +39,13 @@ _DEFAULTS = dict(
 )
 
 # Settings that bring the model close to the exact likelihood in about a second of CPU
-# time (800 Adam steps): a narrower network (64 tanh units), bigger batches, a 20x higher
-# peak learning rate decayed to zero by a cosine.  On the source data (seeds 0-4) the test
-# -ELBO ends ~0.002 nats and the IWAE (K=1000) NLL ~0.0005 nats above the exact NLL.
-# Chosen on the source's Gaussian and checked on others with different means, scales and
-# correlations (benchmarks/run.py, notebooks/07_evaluation); the hardest ones (correlation
-# 0.95, or scale 3 far from the origin) are left 0.01-0.03 nats above the floor.
+# time (800 Adam steps): a narrower network (64 tanh units), bigger batches, a 20x
+# higher peak learning rate decayed to zero by a cosine.  On the source data (seeds 0-4)
+# the test -ELBO ends ~0.002 nats and the IWAE (K=1000) NLL ~0.0005 nats above the exact
+# NLL. Chosen on the source's Gaussian and checked on others with different means,
+# scales and correlations (benchmarks/run.py, notebooks/07_evaluation); the hardest ones
+# (correlation 0.95, or scale 3 far from the origin) are left 0.01-0.03 nats above the
+# floor.
 _CONVERGED = dict(
     hidden_dim=64,
     num_epochs=20,
@@ -94,25 +95,28 @@ def _is_number(value) -> bool:
 def validate_config(cfg: dict) -> EasyDict:
     """Check every field of ``cfg``; return it as an ``EasyDict``.
 
-    Raises ``KeyError`` for an unknown or missing key and ``ValueError`` naming the field
-    and what is allowed for a bad value.
+    Raises ``KeyError`` for an unknown or missing key and ``ValueError`` naming the
+    field and what is allowed for a bad value.
     """
     unknown = sorted(set(cfg) - set(_DEFAULTS))
     if unknown:
-        raise KeyError(f"unknown config key(s) {unknown}; allowed keys: {sorted(_DEFAULTS)}")
+        raise KeyError(f"unknown config key(s) {unknown}; "
+                       f"allowed keys: {sorted(_DEFAULTS)}")
     missing = sorted(set(_DEFAULTS) - set(cfg))
     if missing:
         raise KeyError(f"missing config key(s) {missing}")
     for name in _POSITIVE_INTS:
         if not _is_int(cfg[name]) or cfg[name] <= 0:
-            raise ValueError(f"config.{name} must be a positive integer, got {cfg[name]!r}")
+            raise ValueError(
+                f"config.{name} must be a positive integer, got {cfg[name]!r}")
     for name in ("lr", "beta"):
         if not _is_number(cfg[name]) or cfg[name] <= 0:
             raise ValueError(
                 f"config.{name} must be a positive finite number, got {cfg[name]!r}")
     for name, allowed in _CHOICES.items():
         if cfg[name] not in allowed:
-            raise ValueError(f"config.{name} must be one of {allowed}, got {cfg[name]!r}")
+            raise ValueError(
+                f"config.{name} must be one of {allowed}, got {cfg[name]!r}")
     for name in _BOOLS:
         if not isinstance(cfg[name], bool):
             raise ValueError(f"config.{name} must be True or False, got {cfg[name]!r}")
@@ -131,27 +135,30 @@ def _check_likelihood(cfg: dict) -> None:
     """num_values and decoder_variance must fit the chosen likelihood."""
     variance, levels = cfg["decoder_variance"], cfg["num_values"]
     if variance != "learned" and (not _is_number(variance) or variance <= 0):
-        raise ValueError("config.decoder_variance must be 'learned' or a positive finite "
-                         f"number (a fixed sigma^2), got {variance!r}")
+        raise ValueError("config.decoder_variance must be 'learned' or a positive "
+                         f"finite number (a fixed sigma^2), got {variance!r}")
     if cfg["likelihood"] == "categorical":
         if not _is_int(levels) or levels < 2:
             raise ValueError("config.num_values must be an integer >= 2 for "
                              f"likelihood='categorical', got {levels!r}")
         if variance != "learned":
             raise ValueError("config.decoder_variance must be 'learned' (unused) for "
-                             "likelihood='categorical'; a fixed variance is Gaussian only")
+                             "likelihood='categorical' (a fixed variance is for "
+                             "Gaussian decoders only)")
     elif levels is not None:
         raise ValueError("config.num_values must be None for likelihood='gaussian' "
                          f"(it counts a categorical decoder's levels), got {levels!r}")
 
 
 def default_config(**overrides) -> EasyDict:
-    """The source post's settings (plus ``seed``), with ``overrides`` applied and validated."""
+    """The source post's settings (plus ``seed``), with ``overrides`` applied and
+    validated."""
     return validate_config({**_DEFAULTS, **overrides})
 
 
 def converged_config(**overrides) -> EasyDict:
-    """Settings that train close to the exact likelihood; same fields as ``default_config``."""
+    """Settings that train close to the exact likelihood; same fields as
+    ``default_config``."""
     return validate_config({**_DEFAULTS, **_CONVERGED, **overrides})
 
 

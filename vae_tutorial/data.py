@@ -48,11 +48,13 @@ def check_levels(x, num_values: int, name: str = "data") -> np.ndarray:
     categorical decoder models), else raise ``ValueError`` naming ``name``."""
     x = np.asarray(x)
     if np.any(x != np.round(x)):
-        raise ValueError(f"{name} must hold integers 0..{num_values - 1} for a categorical "
-                         "decoder (config.likelihood='categorical'); found non-integers")
+        raise ValueError(f"{name} must hold integers 0..{num_values - 1} for a "
+                         "categorical decoder (config.likelihood='categorical'); "
+                         "found non-integers")
     if x.min() < 0 or x.max() > num_values - 1:
         raise ValueError(f"{name} values must lie in 0..{num_values - 1} "
-                         f"(config.num_values={num_values}); found {x.min()}..{x.max()}")
+                         f"(config.num_values={num_values}); "
+                         f"found {x.min()}..{x.max()}")
     return x
 
 
@@ -104,7 +106,8 @@ SOURCE_COV = ((1.0, 0.5), (0.5, 1.0))
 
 
 def source_dataset(seed: int = 0, n_train: int = 10_000, n_test: int = 2_500):
-    """The source post's data: ``n_train + n_test`` points from N(SOURCE_MU, SOURCE_COV),
-    split into (train ``[n_train, 2]``, test ``[n_test, 2]``), float32, seeded."""
+    """The source post's data: ``n_train + n_test`` points from
+    N(SOURCE_MU, SOURCE_COV), split into (train ``[n_train, 2]``, test ``[n_test, 2]``),
+    float32, seeded."""
     data = sample_gaussian(SOURCE_MU, SOURCE_COV, n_train + n_test, seed)
     return train_test_split(data, n_train)

@@ -1,6 +1,7 @@
 """Images that need no download: scikit-learn's 8x8 handwritten digits.
 
-Taught in ``notebooks/09_digits``.  ``sklearn.datasets.load_digits`` reads a file inside
+Taught in ``notebooks/09_digits``, with the baseline that ignores z (a categorical per
+pixel, fitted by counting), bits per dimension and image mosaics.  ``sklearn.datasets.load_digits`` reads a file inside
 the scikit-learn wheel: 1,797 images of 64 pixels, each an integer grey level 0..16.
 """
 
@@ -8,9 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-# intro_dgm's split (Tomczak, "Deep Generative Modeling"), in the file's order: the first
-# 1,000 images for training, the next 350 for validation, the last 447 for testing.  The
-# file is ordered by writer, so the test set holds writers the model never saw.
+from .data import check_data, check_levels
+
+# intro_dgm's split (Tomczak, "Deep Generative Modeling"), in the file's order: the
+# first 1,000 images for training, the next 350 for validation, the last 447 for
+# testing.  The file is ordered by writer, so the test set holds writers the model never
+# saw.
 SPLIT = (1000, 350, 447)
 
 
@@ -32,3 +36,59 @@ def digits_labels() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.datasets import load_digits
 
     return _split(load_digits().target.astype(np.int64))
+
+
+def ignore_z_log_probs(train, num_values: int = 17,
+                       pseudo_count: float = 0.5) -> np.ndarray:
+    """The baseline that ignores z: one categorical per pixel, fitted by counting.
+
+    p_i(k) = (n_ik + a) / (N + K a), n_ik = how many of the N training images have level k
+    at pixel i, a = ``pseudo_count`` > 0 (a = 1/2 is the Jeffreys prior; without it, a
+    level never seen at a pixel would get probability 0 and an infinite NLL).
+    train: ``[N, dim]`` levels 0..num_values-1; returns log p_i(k) ``[dim, num_values]``.
+    """
+    dim = np.shape(train)[-1] if np.ndim(train) == 2 else "dim"
+    train = check_levels(check_data(train, dim, "train"), num_values, "train")
+    if not isinstance(pseudo_count, (int, float)) or not pseudo_count > 0 \
+            or not np.isfinite(pseudo_count):
+        raise ValueError(f"pseudo_count must be a positive finite number, "
+                         f"got {pseudo_count!r}")
+    train = train.astype(np.int64)
+    counts = np.stack([(train == k).sum(axis=0) for k in range(num_values)], axis=-1)
+    counts = counts + pseudo_count
+    return np.log(counts / counts.sum(axis=-1, keepdims=True))
+
+
+def ignore_z_nll(log_probs: np.ndarray, x, per_point: bool = False):
+    """Exact -log p(x) = -sum_i log p_i(x_i) under ``ignore_z_log_probs``'s model, nats per
+    image: the mean over x ``[N, dim]`` (a float), or ``[N]`` with ``per_point=True``."""
+    dim, num_values = log_probs.shape
+    x = check_levels(check_data(x, dim, "x"), num_values, "x").astype(np.int64)
+    nll = -log_probs[np.arange(dim), x].sum(axis=-1)
+    return nll if per_point else float(nll.mean())
+
+
+def bits_per_dim(nats: float, dim: int = 64) -> float:
+    """A per-image NLL in nats as bits per pixel: nats / (dim ln 2)."""
+    return nats / (dim * np.log(2))
+
+
+def image_mosaic(images, ncols: int, side: int = 8, pad: int = 1) -> np.ndarray:
+    """Tile ``images`` ``[N, side * side]`` into one array, ``ncols`` per row, with
+    ``pad`` pixels of NaN (drawn blank) between them."""
+    images = np.asarray(images, dtype=float).reshape(-1, side, side)
+    nrows = -(-len(images) // ncols)
+    step = side + pad
+    mosaic = np.full((nrows * step - pad, ncols * step - pad), np.nan)
+    for i, image in enumerate(images):
+        row, col = divmod(i, ncols)
+        mosaic[row * step:row * step + side, col * step:col * step + side] = image
+    return mosaic
+
+
+def plot_digits(ax, images, ncols: int, title: str, vmax: float = 16.0):
+    """Draw ``images`` ``[N, 64]`` (grey levels 0..vmax, dark = ink) as a mosaic."""
+    ax.imshow(image_mosaic(images, ncols), cmap="gray_r", vmin=0, vmax=vmax)
+    ax.set(title=title, xticks=[], yticks=[])
+    ax.set_xlabel(f"{len(images)} images, 8 x 8 pixels each")
+    return ax

@@ -30,7 +30,8 @@ class GaussianMLP(nn.Module):
 
 
 class VAEOutput(NamedTuple):
-    """What ``VAE.forward`` returns; shapes for ``num_mc`` noise draws of a ``batch``."""
+    """What ``VAE.forward`` returns; shapes for ``num_mc`` noise draws of a
+    ``batch``."""
 
     z: torch.Tensor  # [num_mc, batch, latent]
     mu_z: torch.Tensor  # [batch, latent]
@@ -45,8 +46,8 @@ class VAEOutput(NamedTuple):
 
 
 class LossParts(NamedTuple):
-    """The negative ELBO and its two parts, nats per data point: total = recon + beta * kl
-    (beta = 1 unless notebook 11 changes it)."""
+    """The negative ELBO and its two parts, nats per data point:
+    total = recon + beta * kl (beta = 1 unless notebook 11 changes it)."""
 
     total: torch.Tensor
     recon: torch.Tensor
@@ -64,18 +65,20 @@ class VAE(nn.Module):
         self.beta = beta
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """q_phi(z|x): ``[batch, input]`` -> (mu_z, log_var_z), each ``[batch, latent]``."""
+        """q_phi(z|x): ``[batch, input]`` -> (mu_z, log_var_z), each
+        ``[batch, latent]``."""
         mu_z, log_var_z = self.encoder(x).chunk(2, dim=-1)
         return mu_z, log_var_z
 
     def decode(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """p_theta(x|z): ``[..., latent]`` -> (mu_x, log_var_x), each ``[..., input]``."""
+        """p_theta(x|z): ``[..., latent]`` -> (mu_x, log_var_x), each
+        ``[..., input]``."""
         mu_x, log_var_x = self.decoder(z).chunk(2, dim=-1)
         return mu_x, log_var_x
 
     def forward(self, x: torch.Tensor, noise: torch.Tensor) -> VAEOutput:
-        """Encode ``x`` ``[batch, input]``, draw z with ``noise`` ``[num_mc, batch, latent]``
-        by reparameterization, and decode every draw."""
+        """Encode ``x`` ``[batch, input]``, draw z with ``noise``
+        ``[num_mc, batch, latent]`` by reparameterization, and decode every draw."""
         mu_z, log_var_z = self.encode(x)
         z = sample_latents(mu_z, log_var_z, noise)
         mu_x, log_var_x = self.decode(z)
@@ -94,15 +97,17 @@ class VAE(nn.Module):
         return LossParts(recon + self.beta * kl, recon, kl)
 
     def log_likelihood(self, x: torch.Tensor, decoded) -> torch.Tensor:
-        """log p_theta(x|z) summed over data dimensions: x ``[batch, input]``, ``decoded``
-        = ``decode(z)`` for z ``[..., batch, latent]``; returns ``[..., batch]``."""
+        """log p_theta(x|z) summed over data dimensions: x ``[batch, input]``,
+        ``decoded`` = ``decode(z)`` for z ``[..., batch, latent]``; returns
+        ``[..., batch]``."""
         mu_x, log_var_x = decoded
         return -gaussian_nll(x, mu_x, log_var_x).sum(dim=-1)
 
     def sample_x(self, z: torch.Tensor, noise: bool = False,
                  generator: torch.Generator | None = None) -> torch.Tensor:
-        """x for latents z ``[..., latent]``: the decoder means mu_x, or with ``noise`` one
-        draw x ~ N(mu_x, diag(sigma_x^2)) (``generator``, on the CPU, makes it repeatable).
+        """x for latents z ``[..., latent]``: the decoder means mu_x, or with ``noise``
+        one draw x ~ N(mu_x, diag(sigma_x^2)) (``generator``, on the CPU, makes it
+        repeatable).
         """
         mu_x, log_var_x = self.decode(z)
         if not noise:

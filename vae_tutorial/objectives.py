@@ -1,9 +1,9 @@
 """The pieces of the VAE objective: reparameterization, Gaussian KL, Gaussian NLL, and
 the categorical NLL of a decoder for discrete data.
 
-Taught in ``notebooks/03_reparameterization`` (``sample_latents``), ``notebooks/04_loss``
-and ``notebooks/09_digits`` (``categorical_nll``).  Shapes: ``num_mc`` Monte-Carlo
-samples, ``batch`` data points, ``latent`` or ``dim`` features.
+Taught in ``notebooks/03_reparameterization`` (``sample_latents``),
+``notebooks/04_loss`` and ``notebooks/09_digits`` (``categorical_nll``).  Shapes:
+``num_mc`` Monte-Carlo samples, ``batch`` data points, ``latent`` or ``dim`` features.
 """
 
 from __future__ import annotations
@@ -15,16 +15,19 @@ import torch
 
 def sample_latents(mu: torch.Tensor, log_var: torch.Tensor,
                    noise: torch.Tensor) -> torch.Tensor:
-    """Reparameterized draws z = mu + exp(log_var / 2) * noise from N(mu, diag(sigma^2)).
+    """Reparameterized draws z = mu + exp(log_var / 2) * noise from
+    N(mu, diag(sigma^2)).
 
-    mu, log_var: ``[batch, latent]``; noise: ``[num_mc, batch, latent]`` of N(0, I) draws.
-    Returns z: ``[num_mc, batch, latent]``, differentiable with respect to mu and log_var.
+    mu, log_var: ``[batch, latent]``; noise: ``[num_mc, batch, latent]`` of N(0, I)
+    draws. Returns z: ``[num_mc, batch, latent]``, differentiable with respect to mu and
+    log_var.
     """
     return mu + torch.exp(log_var / 2) * noise
 
 
 def gaussian_kl(mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
-    """KL( N(mu, diag(sigma^2)) || N(0, I) ) per dimension, in nats; same shape as ``mu``.
+    """KL( N(mu, diag(sigma^2)) || N(0, I) ) per dimension, in nats; same shape as
+    ``mu``.
 
     KL_j = 1/2 (mu_j^2 + sigma_j^2 - 1 - log sigma_j^2).  Sum over the last axis for the
     KL of the whole latent vector.
@@ -32,7 +35,8 @@ def gaussian_kl(mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     return 0.5 * (mu**2 + torch.exp(log_var) - 1.0 - log_var)
 
 
-def gaussian_nll(x: torch.Tensor, mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+def gaussian_nll(x: torch.Tensor, mu: torch.Tensor,
+                 log_var: torch.Tensor) -> torch.Tensor:
     """-log N(x | mu, diag(sigma^2)) per dimension, in nats; shapes broadcast.
 
     -log N = 1/2 (log 2 pi + log sigma^2 + (x - mu)^2 / sigma^2).

@@ -17,8 +17,8 @@ def model_device(model: torch.nn.Module) -> torch.device:
 @torch.no_grad()
 def generate_samples(cfg, model, n_samples: int, noise: bool = False,
                      generator: torch.Generator | None = None) -> np.ndarray:
-    """Draw ``n_samples`` new points: z ~ N(0, I) ``[n_samples, latent]``, then x from the
-    decoder p_theta(x|z) with ``model.sample_x``: ``[n_samples, input]`` (float32).
+    """Draw ``n_samples`` new points: z ~ N(0, I) ``[n_samples, latent]``, then x from
+    the decoder p_theta(x|z) with ``model.sample_x``: ``[n_samples, input]`` (float32).
 
     With ``noise=False`` return the decoder's means (mu_x); with ``noise=True`` one draw
     x ~ p_theta(x|z) per latent.  ``generator`` (CPU) makes the draws repeatable.

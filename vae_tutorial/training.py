@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to a text bar
+with warnings.catch_warnings():  # without ipywidgets, tqdm.auto uses a text bar
     warnings.filterwarnings("ignore", message="IProgress not found")
     from tqdm.auto import tqdm
 
@@ -82,7 +82,7 @@ class TrainingResult:
     samples_no_noise: np.ndarray  # [n_samples, input], the decoder means mu_x
     samples_per_step: np.ndarray | None  # [steps, n_samples, input] if sample_each_step
     val_losses: np.ndarray | None = None  # [epochs + 1, 3] if val_data was given
-    best_epoch: int | None = None  # the epoch whose weights `model` holds (with val_data)
+    best_epoch: int | None = None  # the epoch of `model`'s weights (with val_data)
 
 
 def learning_rate_factor(cfg, total_steps: int):
@@ -125,10 +125,11 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
 
     torch.manual_seed(cfg.seed)  # weight initialisation
     generator = torch.Generator().manual_seed(cfg.seed)  # training and test noise, CPU
-    sampler = torch.Generator().manual_seed(cfg.seed + 2**32)  # samples: their own stream
+    sampler = torch.Generator().manual_seed(cfg.seed + 2**32)  # samples, a stream apart
     rng = np.random.default_rng(cfg.seed)  # shuffling
     model = make_vae(cfg).to(device)
-    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr,
+                             weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optim, learning_rate_factor(cfg, steps_per_epoch * cfg.num_epochs))

@@ -2,8 +2,9 @@
 categorical decoder for discrete data such as pixels; ``make_vae`` builds whichever the
 config asks for (``run_model`` uses it).
 
-Taught in ``notebooks/09_digits`` (``CategoricalVAE``) and ``notebooks/11_rate_distortion``
-(``FixedVarianceDecoder``).  The default config still gets ``build_vae``'s model.
+Taught in ``notebooks/09_digits`` (``CategoricalVAE``) and
+``notebooks/11_rate_distortion`` (``FixedVarianceDecoder``).  The default config still
+gets ``build_vae``'s model.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from torch import nn
 from .model import VAE, build_vae
 from .objectives import categorical_nll, sample_latents
 
-ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "elu": nn.ELU}
+ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU,
+               "elu": nn.ELU}
 
 
 def mlp(input_dim: int, hidden_dim: int, output_dim: int, hidden_layers: int = 1,
@@ -31,8 +33,8 @@ def mlp(input_dim: int, hidden_dim: int, output_dim: int, hidden_layers: int = 1
 
 
 class FixedVarianceDecoder(nn.Module):
-    """A network for mu_x ``[..., input]`` with a constant sigma^2 appended, so its output
-    ``[..., 2 * input]`` = [mu_x; log sigma^2] has ``GaussianMLP``'s layout."""
+    """A network for mu_x ``[..., input]`` with a constant sigma^2 appended, so its
+    output ``[..., 2 * input]`` = [mu_x; log sigma^2] has ``GaussianMLP``'s layout."""
 
     def __init__(self, net: nn.Module, variance: float):
         super().__init__()
@@ -58,9 +60,9 @@ class CategoricalOutput(NamedTuple):
 
 
 class CategoricalVAE(VAE):
-    """A VAE for inputs with ``num_values`` levels 0..K-1 per dimension (e.g. grey levels):
-    p_theta(x|z) = prod_i Cat(x_i | softmax(logits_i(z))).  The encoder sees x / (K - 1),
-    in [0, 1]; KL, loss, training and evaluation are ``VAE``'s."""
+    """A VAE for inputs with ``num_values`` levels 0..K-1 per dimension (e.g. grey
+    levels): p_theta(x|z) = prod_i Cat(x_i | softmax(logits_i(z))).  The encoder sees
+    x / (K - 1), in [0, 1]; KL, loss, training and evaluation are ``VAE``'s."""
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, num_values: int,
                  beta: float = 1.0):
@@ -85,21 +87,22 @@ class CategoricalVAE(VAE):
 
     def sample_x(self, z: torch.Tensor, noise: bool = False,
                  generator: torch.Generator | None = None) -> torch.Tensor:
-        """The mean level sum_k k p(x_i = k | z) per dimension, or with ``noise`` one draw
-        x ~ p_theta(x|z); ``[..., input]``, float."""
+        """The mean level sum_k k p(x_i = k | z) per dimension, or with ``noise`` one
+        draw x ~ p_theta(x|z); ``[..., input]``, float."""
         probs = torch.softmax(self.decode(z), dim=-1)
         if not noise:
             return probs @ torch.arange(self.num_values, dtype=probs.dtype,
                                         device=probs.device)
         flat = probs.reshape(-1, self.num_values).cpu()
-        draws = torch.multinomial(flat, 1, generator=generator).reshape(probs.shape[:-1])
+        draws = torch.multinomial(flat, 1, generator=generator)
+        draws = draws.reshape(probs.shape[:-1])
         return draws.to(device=probs.device, dtype=probs.dtype)
 
 
 def make_vae(cfg) -> VAE:
-    """A fresh VAE for any valid ``cfg``: ``build_vae``'s model for the tutorial's default
-    network, else MLPs with ``cfg.hidden_layers`` layers of ``cfg.activation`` and the
-    decoder that ``cfg.likelihood`` and ``cfg.decoder_variance`` ask for."""
+    """A fresh VAE for any valid ``cfg``: ``build_vae``'s model for the tutorial's
+    default network, else MLPs with ``cfg.hidden_layers`` layers of ``cfg.activation``
+    and the decoder that ``cfg.likelihood`` and ``cfg.decoder_variance`` ask for."""
     if (cfg.likelihood, cfg.decoder_variance, cfg.hidden_layers, cfg.activation) == (
             "gaussian", "learned", 1, "tanh"):
         model = build_vae(cfg)
