@@ -138,15 +138,16 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
         model.beta = cfg.beta
         return run_test(model, data, cfg.batch_size, noise)
 
-    def fixed_noise(data):
+    def fixed_noise(data, noise_generator):
         batches = math.ceil(len(data) / cfg.batch_size)
         return torch.randn([batches, cfg.num_mc, cfg.batch_size, cfg.latent_dim],
-                           generator=generator)
+                           generator=noise_generator)
 
-    test_noise = fixed_noise(test)
+    test_noise = fixed_noise(test, generator)
     test_losses = [evaluate(test, test_noise)]
     if val is not None:
-        val_noise = fixed_noise(val)
+        # A stream apart, so that validating leaves the training run unchanged.
+        val_noise = fixed_noise(val, torch.Generator().manual_seed(cfg.seed + 2**33))
         val_losses = [evaluate(val, val_noise)]
         best_epoch, best_state = 0, copy.deepcopy(model.state_dict())
     train_losses, samples_per_step = [], []
