@@ -44,6 +44,7 @@ import torch
 from scipy import stats
 
 from vae_tutorial import sample_latents, show_source
+from vae_tutorial.plotting import plot_reparameterization_graph
 
 # %% [markdown]
 # ## The problem: a random draw has no gradient
@@ -77,7 +78,8 @@ from vae_tutorial import sample_latents, show_source
 mu = torch.tensor([0.5, -1.0], requires_grad=True)
 log_var = torch.tensor([0.0, 1.0], requires_grad=True)
 z_blocked = torch.distributions.Normal(mu, torch.exp(log_var / 2)).sample()
-print("z =", z_blocked, "| requires_grad:", z_blocked.requires_grad, "| grad_fn:", z_blocked.grad_fn)
+print("z =", z_blocked, "| requires_grad:", z_blocked.requires_grad,
+      "| grad_fn:", z_blocked.grad_fn)
 assert not z_blocked.requires_grad  # no path back to mu and log_var
 
 # %% [markdown]
@@ -97,6 +99,35 @@ assert not z_blocked.requires_grad  # no path back to mu and log_var
 # 1$, $z_j$ has mean $\mu_j$ and variance $\sigma_j^2$, and it is Gaussian because an affine
 # function of a Gaussian is Gaussian. So $\mathbf{z} \sim \mathcal{N}(\boldsymbol{\mu},
 # \operatorname{diag}(\boldsymbol{\sigma}^2))$, exactly the distribution we wanted.
+#
+# The computational graph shows what this buys. Below, each box is a value the loss is
+# computed from, with the forward pass going up. On the left, $\mathbf{z}$ is *drawn* inside
+# the graph: the backward pass of the reconstruction term reaches the decoder, but a draw has
+# no derivative, so it stops there and the encoder learns nothing from how well $\mathbf{z}$
+# explained $\mathbf{x}$. (The closed-form KL term of notebook 04 is computed from
+# $\boldsymbol{\mu}_z$ and $\log\boldsymbol{\sigma}_z^2$ directly, so it alone would still
+# reach the encoder, pulling every code towards the prior.) On the right, the only random
+# node is the noise $\boldsymbol{\epsilon}$, an *input* to the graph like $\mathbf{x}$, and
+# $\mathbf{z} = \boldsymbol{\mu}_z + \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}$ is an
+# ordinary sum and product that the gradient passes through, all the way down to the
+# encoder's weights $\phi$.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(12, 5.5))
+for ax, reparameterized in zip(axes, (False, True)):
+    plot_reparameterization_graph(ax, reparameterized)
+fig.suptitle("The computational graph of the loss, without and with the trick")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Note where the graph ends: at the decoder's mean and log-variance. The loss only needs the
+# *density* $p_\theta(\mathbf{x} \mid \mathbf{z})$ of the data point we already have, so
+# nothing samples $\mathbf{x}$ during training.
+#
+# > **If you are reading the source blog post:** it explains the trick with diagrams that
+# > are pictures only; the figure above draws the same graph in code, once without and once
+# > with the trick, so you can see where the gradient stops.
 #
 # > **If you are reading the source blog post:** it writes the target distribution as
 # > $\mathcal{N}(\boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}))$. The covariance of
@@ -147,11 +178,13 @@ z = sample_latents(mu, log_var, noise)
 z.sum().backward()
 print("z =", z.detach(), "| grad_fn:", type(z.grad_fn).__name__)
 print("dz/dmu      =", mu.grad)
-print("dz/dlog_var =", log_var.grad, " (sigma * noise / 2 =", (torch.exp(log_var / 2) * noise / 2).detach(), ")")
+by_hand = (torch.exp(log_var / 2) * noise / 2).detach()
+print("dz/dlog_var =", log_var.grad.numpy().round(4),
+      " (sigma * noise / 2 =", by_hand.numpy().round(4), ")")
 
 assert z.requires_grad
 assert torch.allclose(mu.grad, torch.ones(2))
-assert torch.allclose(log_var.grad, (torch.exp(log_var / 2) * noise / 2).detach())
+assert torch.allclose(log_var.grad, by_hand)
 
 # %% [markdown]
 # PyTorch's distributions offer the same trick under the name `rsample()` ("reparameterized
@@ -187,8 +220,8 @@ mu_b = torch.randn(3, 2, generator=gen)  # [batch, latent]: one mean per data po
 log_var_b = torch.randn(3, 2, generator=gen)  # [batch, latent]
 noise_b = torch.randn(4, 3, 2, generator=gen)  # [num_mc, batch, latent]
 z_b = sample_latents(mu_b, log_var_b, noise_b)
-print("mu", list(mu_b.shape), " log_var", list(log_var_b.shape), " noise", list(noise_b.shape),
-      " ->  z", list(z_b.shape))
+print("mu", list(mu_b.shape), " log_var", list(log_var_b.shape),
+      " noise", list(noise_b.shape), " ->  z", list(z_b.shape))
 
 assert z_b.shape == (4, 3, 2)
 t, i = 2, 1  # draw t of data point i uses mu and sigma of point i and its own noise
@@ -208,12 +241,14 @@ assert torch.allclose(z_b[t, i], mu_b[i] + torch.exp(log_var_b[i] / 2) * noise_b
 T = 200_000
 mu_1 = torch.tensor([[1.0, -2.0]], dtype=torch.float64)  # [batch = 1, latent = 2]
 log_var_1 = torch.log(torch.tensor([[0.25, 4.0]], dtype=torch.float64))
-noise_1 = torch.randn(T, 1, 2, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
-z_1 = sample_latents(mu_1, log_var_1, noise_1)[:, 0]  # [T, 2]: all draws of the one point
+noise_1 = torch.randn(T, 1, 2, generator=torch.Generator().manual_seed(2),
+                      dtype=torch.float64)
+z_1 = sample_latents(mu_1, log_var_1, noise_1)[:, 0]  # [T, 2]: all draws of one point
 
 sample_mean, sample_var = z_1.mean(dim=0), z_1.var(dim=0)
-print("mu        :", mu_1[0].numpy(), "  sample mean    :", sample_mean.numpy().round(4))
-print("sigma^2   :", log_var_1[0].exp().numpy(), "  sample variance:", sample_var.numpy().round(4))
+print("mu     :", mu_1[0].numpy(), "  sample mean    :", sample_mean.numpy().round(4))
+print("sigma^2:", log_var_1[0].exp().numpy(),
+      "  sample variance:", sample_var.numpy().round(4))
 assert torch.allclose(sample_mean, mu_1[0], atol=0.02)
 assert torch.allclose(sample_var, log_var_1[0].exp(), atol=0.05)
 
@@ -230,7 +265,8 @@ for j, ax in enumerate(axes):
             label=r"$\mu_j + \sigma_j \epsilon$, " + f"{T:,} draws")
     ax.plot(grid, stats.norm.pdf(grid, m, s), color="darkorange", lw=2,
             label=rf"exact $\mathcal{{N}}({m:g}, {s**2:g})$")
-    ax.set(title=rf"Latent dimension $j = {j + 1}$: $\mu_j = {m:g}$, $\sigma_j^2 = {s**2:g}$",
+    ax.set(title=rf"Latent dimension $j = {j + 1}$: $\mu_j = {m:g}$, "
+                 rf"$\sigma_j^2 = {s**2:g}$",
            xlabel=f"$z_{j + 1}$", ylabel="probability density")
     ax.legend(loc="upper right", fontsize=9)
 fig.tight_layout()
@@ -272,17 +308,20 @@ def reparameterized_gradient(mu, log_var, noise):
 grad_mu, grad_log_var = reparameterized_gradient(mu_1, log_var_1, noise_1)
 exact_mu, exact_log_var = 2 * mu_1[0], log_var_1[0].exp()
 print(f"d/dmu      : estimate {grad_mu.numpy().round(4)}, exact {exact_mu.numpy()}")
-print(f"d/dlog_var : estimate {grad_log_var.numpy().round(4)}, exact {exact_log_var.numpy()}")
-assert torch.allclose(grad_mu, exact_mu, atol=0.05)  # standard errors: about 0.002 and 0.009
-assert torch.allclose(grad_log_var, exact_log_var, atol=0.1)  # about 0.001 and 0.015
+print(f"d/dlog_var : estimate {grad_log_var.numpy().round(4)}, "
+      f"exact {exact_log_var.numpy()}")
+# Standard errors: about 0.002 and 0.009 for mu, 0.001 and 0.015 for log_var.
+assert torch.allclose(grad_mu, exact_mu, atol=0.05)
+assert torch.allclose(grad_log_var, exact_log_var, atol=0.1)
 
 # %% [markdown]
 # The estimate is **unbiased**: it is right on average for any number of draws, and more draws
 # only make it less noisy. The figure shows the relative error of the four gradient entries as
 # $T$ grows, each estimate computed with autograd from the first $T$ noise draws. The errors
 # fall like $1/\sqrt{T}$, the usual Monte-Carlo rate. Training gets away with $T = 1$ draw per
-# data point because each step also averages the gradient over a batch of 128 points, and over
-# thousands of steps.
+# data point because each step also averages the gradient over a batch of 128 points, and
+# training takes many steps (79 in the source post's single epoch, 800 in notebook 07's
+# longer run), each with fresh noise.
 
 # %%
 T_values = np.unique(np.logspace(0, np.log10(T), 25).astype(int))
@@ -320,10 +359,13 @@ assert errors[-1].max() < 0.02 and errors[0].max() > errors[-1].max()
 z_2, m_2, var_2 = z_1[:, 1], mu_1[0, 1], log_var_1[0, 1].exp()
 reparam_draws = 2 * z_2  # d/dmu of z^2 through z = mu + sigma * eps
 score_draws = z_2**2 * (z_2 - m_2) / var_2  # f(z) * d/dmu log q(z)
-for name, draws in (("reparameterized", reparam_draws), ("score function", score_draws)):
-    print(f"{name:16s} mean {draws.mean():+.3f}, standard deviation per draw {draws.std():6.2f}")
+for name, draws in (("reparameterized", reparam_draws),
+                    ("score function", score_draws)):
+    print(f"{name:16s} mean {draws.mean():+.3f}, "
+          f"standard deviation per draw {draws.std():6.2f}")
 assert abs(score_draws.mean() - 2 * m_2) < 0.3  # also unbiased...
-assert score_draws.std() > 2 * reparam_draws.std()  # ...but much noisier (exactly: sqrt(120) vs 4)
+# ...but much noisier (exactly: sqrt(120) against 4):
+assert score_draws.std() > 2 * reparam_draws.std()
 
 # %% [markdown]
 # Both are right on average, but the score-function estimate is nearly three times noisier per
@@ -331,6 +373,41 @@ assert score_draws.std() > 2 * reparam_draws.std()  # ...but much noisier (exact
 # so it needs about $(11/4)^2 \approx 7.5$ times as many draws for the same accuracy. The gap
 # usually widens with more latent dimensions and with functions $f$ as complicated as a decoder
 # network. That lower variance is why the VAE (Kingma & Welling, 2014) uses reparameterization.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. Another expectation with a known answer.** For $f(z) = z^3$ and
+# $z \sim \mathcal{N}(\mu, \sigma^2)$, $\mathbb{E}[z^3] = \mu^3 + 3\mu\sigma^2$. Predict the
+# exact gradients with respect to $\mu$ and $\log\sigma^2$ for the first latent dimension
+# above ($\mu = 1$, $\sigma^2 = 0.25$), then estimate them with the same 200,000 draws.
+
+# %% tags=["hide-cell"]
+# d/dmu = 3 mu^2 + 3 sigma^2 = 3.75;  d/dlog_var = 3 mu sigma^2 (because
+# d sigma^2 / d log sigma^2 = sigma^2) = 0.75.
+m1 = mu_1[:, :1].clone().requires_grad_(True)
+lv1 = log_var_1[:, :1].clone().requires_grad_(True)
+(sample_latents(m1, lv1, noise_1[..., :1]) ** 3).mean().backward()
+print(f"d/dmu {m1.grad.item():.4f} (exact 3.75), "
+      f"d/dlog_var {lv1.grad.item():.4f} (exact 0.75)")
+assert abs(m1.grad.item() - 3.75) < 0.03 and abs(lv1.grad.item() - 0.75) < 0.03
+
+# %% [markdown]
+# **2. A very confident encoder.** Set $\log\sigma^2 = -20$ for both dimensions of the
+# first example. Predict $\mathbf{z}$ and the gradient of $z_1 + z_2$ with respect to
+# $\log\sigma^2$. What does that mean for an encoder that has become very sure of itself?
+
+# %% tags=["hide-cell"]
+# sigma = exp(-10) ~ 4.5e-5, so z equals mu to four decimals and dz/dlog_var =
+# sigma * noise / 2 is of order 1e-5: the reconstruction term then barely moves the
+# variance (the KL term's gradient, (sigma^2 - 1) / 2 ~ -0.5, is not small: it pulls the
+# variance back up).
+lv_sure = torch.full((2,), -20.0, requires_grad=True)
+z_sure = sample_latents(mu.detach(), lv_sure, noise)
+z_sure.sum().backward()
+print("z =", z_sure.detach().numpy(), " dz/dlog_var =", lv_sure.grad.numpy())
+assert torch.allclose(z_sure, mu.detach(), atol=1e-3)
+assert lv_sure.grad.abs().max() < 1e-4
 
 # %% [markdown]
 # ## Summary
