@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 
-.PHONY: help install test test-unit test-notebooks lab lint notebooks book bench clean
+.PHONY: help install test test-unit test-notebooks lab lint notebooks book bench hooks clean
 
 help:
 	@echo "make book   build the tutorial site into docs/_build/html (sets everything up)"
 	@echo "make test   run the unit tests and execute every notebook (sets everything up)"
 	@echo "make lab    open JupyterLab with Jupytext (.py notebooks open as notebooks)"
 	@echo "make lint   ruff;  make bench  benchmarks;  make notebooks  regenerate .ipynb from .py"
+	@echo "make hooks  install the pre-commit hooks (ruff, notebook pairs in sync, outputs stripped)"
 	@echo "make clean  remove the environment, caches and build outputs"
 
 # Create the virtual environment and install pinned versions (torch==2.13.0, CPU wheel).
@@ -54,7 +55,11 @@ $(LAB_OVERRIDES): $(STAMP)
 	  p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps(s, indent=2) + "\n")' $@
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check vae_tutorial tests notebooks benchmarks docs
+	$(VENV)/bin/ruff check vae_tutorial tests notebooks benchmarks docs tools
+
+# Git pre-commit hooks (.pre-commit-config.yaml): they run this .venv's tools, download nothing.
+hooks: $(STAMP)
+	$(VENV)/bin/pre-commit install
 
 # The site: notebooks executed (cached in docs/_build/jupyter_cache; a notebook re-runs when its
 # code, the package or the pins change), MathJax 3 served from the site (fetched once from the

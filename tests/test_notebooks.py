@@ -1,15 +1,19 @@
 """Notebook checks: every .py has its .ipynb in sync, outputs stripped, and the conventions of
 CONTRIBUTING.md (title, badge, set-up cell, real source shown, summary).  Executing the
-notebooks is nbmake's job (``make test`` runs ``pytest --nbmake notebooks``)."""
+notebooks is nbmake's job (``make test`` runs ``pytest --nbmake notebooks``).  The pair and output
+checks are tools/notebook_checks.py's, the same code the pre-commit hooks run."""
 
-import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from notebook_checks import output_problems, sync_problem  # noqa: E402
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 EXPECTED = ["01_data", "02_network", "03_reparameterization", "04_loss", "05_training",
             "06_visualisation", "07_evaluation", "08_derivations"]
@@ -28,19 +32,13 @@ def notebook(request):
 
 def test_ipynb_is_in_sync_with_its_py(notebook):
     path, _ = notebook
-    converted = subprocess.run(
-        [sys.executable, "-m", "jupytext", "--to", "py:percent", "--output", "-",
-         str(path.with_suffix(".ipynb"))], cwd=ROOT, check=True, capture_output=True, text=True)
-    assert converted.stdout == path.read_text(), (
-        f"{path.name} and its .ipynb differ: run `make notebooks` "
-        f"(jupytext --to ipynb {path.name})")
+    problem = sync_problem(path)
+    assert problem is None, problem
 
 
 def test_outputs_are_stripped(notebook):
-    path, nb = notebook
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has outputs"
+    path, _ = notebook
+    assert output_problems(path.with_suffix(".ipynb")) == []
 
 
 def test_opens_with_title_badge_and_goals_and_ends_with_a_summary(notebook):
@@ -65,3 +63,26 @@ def test_shows_the_real_source_and_copies_no_package_function(notebook):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "show_source(" in code
     assert "\ndef sample_latents" not in code and "\nclass GaussianMLP" not in code
+
+
+# The site shows code blocks at most this many characters wide without a sideways scroll bar
+# (the book theme at a 1280-px window; tests/test_site_browser.py measures the rendered pages).
+CODE_WIDTH = 88
+
+
+def long_lines(where: str, lines: list[str]) -> list[str]:
+    return [f"{where} line {i}: {len(line)} chars: {line.strip()[:50]}"
+            for i, line in enumerate(lines, 1) if len(line) > CODE_WIDTH]
+
+
+def test_code_lines_fit_the_site():
+    """Every line of every notebook code cell, and of the package (the notebooks show it with
+    show_source), is at most CODE_WIDTH characters, so no code block on the site scrolls."""
+    found = []
+    for path in NOTEBOOKS:
+        cells = [c for c in jupytext.read(path).cells if c.cell_type == "code"]
+        for number, cell in enumerate(cells, 1):
+            found += long_lines(f"{path.name} code cell {number}", cell.source.splitlines())
+    for path in sorted((ROOT / "vae_tutorial").glob("*.py")):
+        found += long_lines(f"vae_tutorial/{path.name}", path.read_text().splitlines())
+    assert not found, f"{len(found)} line(s) wider than {CODE_WIDTH}:\n" + "\n".join(found)
