@@ -16,7 +16,7 @@
 #   it and learns an encoder instead.
 
 # %% tags=["hide-input"]
-# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
 import sys

@@ -15,7 +15,7 @@
 # - how many parameters the model has, counted by hand and checked against PyTorch.
 
 # %% tags=["hide-input"]
-# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
 import sys

@@ -15,7 +15,7 @@
 #   the right gradient of an expectation whose value we know exactly.
 
 # %% tags=["hide-input"]
-# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
 import sys

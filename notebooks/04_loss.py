@@ -14,7 +14,7 @@
 #   one number in *nats per data point*.
 
 # %% tags=["hide-input"]
-# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
 import sys

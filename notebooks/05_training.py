@@ -13,7 +13,7 @@
 # - how seeding makes two runs agree bit for bit, and how the device is chosen.
 
 # %% tags=["hide-input"]
-# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
 import sys

@@ -16,7 +16,7 @@
 # on a model where the answer is known exactly: the linear-Gaussian model of notebook 07.
 
 # %% tags=["hide-input"]
-# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
 import sys

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import torch
 
+from .data import check_levels
 from .objectives import gaussian_nll
 from .sampling import model_device
 
@@ -39,6 +40,8 @@ def log_weight_chunks(model, x, num_samples: int, seed: int = 0, max_rows: int =
         raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
     model.eval()
     device = model_device(model)
+    if getattr(model, "num_values", None) is not None:  # a categorical decoder
+        check_levels(x, model.num_values, "x")
     x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
     generator = torch.Generator().manual_seed(seed)
     latent_dim = model.encode(x[:1].to(device))[0].shape[-1]

@@ -16,8 +16,9 @@ def setup_notebook(seed: int = 0) -> torch.device:
     """Print the versions in use, seed Python, NumPy and PyTorch, and return the device
     (CUDA when available, else the CPU)."""
     names = ("torch", "numpy", "scipy", "matplotlib", "vae_tutorial")
-    versions = ", ".join(f"{n} {version(n)}" for n in names)
-    print(f"python {platform.python_version()}, {versions}")
+    versions = [f"python {platform.python_version()}"]
+    versions += [f"{n} {version(n)}" for n in names]
+    print(", ".join(versions[:3]) + ",\n" + ", ".join(versions[3:]))
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
