@@ -53,8 +53,8 @@ root_doc = "docs/index"
 include_patterns = ["docs/index.md", "notebooks/[0-9][0-9]_*.py"]
 exclude_patterns = sorted(
     [p.name for p in ROOT.iterdir() if p.name not in ("docs", "notebooks")]
-    + ["docs/_build", "docs/_ext", "docs/_extra", "docs/images", "docs/conf.py", "**/.*",
-       "notebooks/*.ipynb", "**/.ipynb_checkpoints", "**/__pycache__"]
+    + ["docs/_build", "docs/_ext", "docs/_extra", "docs/_static", "docs/images", "docs/conf.py",
+       "**/.*", "notebooks/*.ipynb", "**/.ipynb_checkpoints", "**/__pycache__"]
 )
 
 # MyST-NB: read the Jupytext percent .py files as notebooks and execute them, with a cache.
@@ -73,12 +73,14 @@ myst_dmath_double_inline = True  # $$...$$ inside a paragraph is display math, a
 myst_heading_anchors = 3
 
 # Math: MathJax 3 served from the site itself (`make book` puts it in docs/_build/vendor).
-html_static_path = ["_build/vendor"]
+html_static_path = ["_build/vendor", "_static"]
 html_extra_path = ["_extra"]  # /index.html: a redirect to the landing page
 mathjax_path = "mathjax/es5/tex-mml-chtml.js"
 
-# Theme.
+# Theme, with a little more room for code (docs/_static/custom.css: 90 characters per code
+# block at a 1280-px window, in the theme's font size).
 html_theme = "sphinx_book_theme"
+html_css_files = ["custom.css"]
 html_title = "A VAE, step by step"
 html_favicon = "images/favicon.svg"  # also spares the browser a request for /favicon.ico
 html_theme_options = {

@@ -1,10 +1,13 @@
 """The rendered site, checked in a real browser (headless Chromium through Playwright).
 
 The site is built with `make book` (incremental: Sphinx and MyST-NB's execution cache reuse an
-up-to-date build, so this costs seconds when the notebooks did not change), served on 127.0.0.1,
-and every page is opened. Each page must: load every image, typeset its math with MathJax (no
-math errors), show no error or traceback output, make no request to any other host, and raise
-no JavaScript error. A full-page screenshot of each page lands in test-artifacts/screenshots/.
+up-to-date build, so this costs seconds when the notebooks did not change; `make test` fills
+that cache with the notebooks nbmake has just executed, tools/site_cache.py), served on
+127.0.0.1, and every page is opened. Each page must: load every image, typeset its math with
+MathJax (no math errors), show no error or traceback output, make no request to any other host,
+raise no JavaScript error, let no code block or output scroll sideways at a 1280-px-wide
+window, and (a notebook) show its set-up cell collapsed. A full-page screenshot of each page
+lands in test-artifacts/screenshots/.
 
 Chromium: /usr/bin/chromium (`apt-get install chromium`, as .ci/run does) or $CHROMIUM. Without
 it the test is skipped locally and fails in CI (CI=true). Never `playwright install`.
@@ -96,7 +99,35 @@ INSPECT_PAGE = r"""async () => {
     stderr: [...document.querySelectorAll(".output.stderr")].map(text),
     links: [...document.querySelectorAll("a[href]")].map(a => a.href),
     body: text(document.body),
+    setupCell: setupCell(),
+    ...sidewaysScroll(),
   };
+
+  // The first code cell (the set-up cell): tagged hide-input, its code collapsed (closed).
+  function setupCell() {
+    const cell = document.querySelector("article div.cell");
+    if (!cell) return null;
+    const input = cell.querySelector(".cell_input");
+    return {
+      start: input ? text(input).trim().slice(0, 60) : "",
+      tagged: cell.classList.contains("tag_hide-input"),
+      collapsed: !!input && !!input.closest("details:not([open])") && !input.checkVisibility(),
+    };
+  }
+
+  // Every <pre> (code and outputs) with collapsed parts opened: does any scroll sideways?
+  function sidewaysScroll() {
+    const closed = [...document.querySelectorAll("details:not([open])")];
+    closed.forEach(d => d.open = true);
+    const pres = [...document.querySelectorAll("pre")].filter(pre => pre.checkVisibility());
+    const wide = pres.filter(pre => pre.scrollWidth > pre.clientWidth).map(pre => ({
+      start: text(pre).trim().slice(0, 60),
+      chars: Math.max(...text(pre).split("\n").map(line => line.length)),
+      scrollWidth: pre.scrollWidth, clientWidth: pre.clientWidth,
+    }));
+    closed.forEach(d => d.open = false);
+    return {pres: pres.length, wide: wide};
+  }
 }"""
 
 
@@ -229,6 +260,29 @@ def test_links_within_the_site_lead_to_files(site_report):
 
     assert_no_problems(site_report, "links to missing files", lambda info: sorted(
         {url for url in info["links"] if missing(url)}))
+
+
+def test_no_code_block_scrolls_sideways(site_report):
+    """At a 1280-px-wide window every code block and output fits its width (the book theme
+    with docs/_static/custom.css shows 90 characters; notebooks and the package wrap at 88)."""
+    assert_no_problems(site_report, "blocks that scroll sideways at 1280 px (wrap the code "
+                       "or the printed lines at 88 characters)", lambda info: [
+        f"{w['chars']} chars ({w['scrollWidth']} px in {w['clientWidth']} px): {w['start']!r}"
+        for w in info["wide"]])
+    assert sum(info["pres"] for info in site_report["pages"].values()) > 0, "no <pre> measured"
+
+
+def test_the_setup_cell_is_collapsed(site_report):
+    def check(info):
+        cell = info["setupCell"]
+        if cell is None:
+            return ["no code cell"]
+        if not (cell["tagged"] and cell["collapsed"]):
+            return [f"the first code cell is not collapsed (tag it hide-input): {cell['start']!r}"]
+        return []
+
+    notebooks = {n: i for n, i in site_report["pages"].items() if n.startswith("notebooks/")}
+    assert_no_problems({"pages": notebooks}, "set-up cells shown open", check)
 
 
 def test_no_failed_requests_or_script_errors(site_report):
