@@ -1,8 +1,9 @@
 """Images that need no download: scikit-learn's 8x8 handwritten digits.
 
-Taught in ``notebooks/09_digits``, with the baseline that ignores z (a categorical per
-pixel, fitted by counting), bits per dimension and image mosaics.  ``sklearn.datasets.load_digits`` reads a file inside
+Taught in ``notebooks/09_digits``.  ``sklearn.datasets.load_digits`` reads a file inside
 the scikit-learn wheel: 1,797 images of 64 pixels, each an integer grey level 0..16.
+Also here: the baseline that ignores z (a categorical per pixel, fitted by counting),
+bits per dimension, and image mosaics.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ def ignore_z_log_probs(train, num_values: int = 17,
                        pseudo_count: float = 0.5) -> np.ndarray:
     """The baseline that ignores z: one categorical per pixel, fitted by counting.
 
-    p_i(k) = (n_ik + a) / (N + K a), n_ik = how many of the N training images have level k
-    at pixel i, a = ``pseudo_count`` > 0 (a = 1/2 is the Jeffreys prior; without it, a
-    level never seen at a pixel would get probability 0 and an infinite NLL).
-    train: ``[N, dim]`` levels 0..num_values-1; returns log p_i(k) ``[dim, num_values]``.
+    p_i(k) = (n_ik + a) / (N + K a), n_ik = how many of the N training images have
+    level k at pixel i, a = ``pseudo_count`` > 0 (a = 1/2 is the Jeffreys prior;
+    without it, a level never seen at a pixel would get probability 0 and an infinite
+    NLL).
+    train: ``[N, dim]`` levels 0..num_values-1; returns log p_i(k)
+    ``[dim, num_values]``.
     """
     dim = np.shape(train)[-1] if np.ndim(train) == 2 else "dim"
     train = check_levels(check_data(train, dim, "train"), num_values, "train")
@@ -60,8 +63,9 @@ def ignore_z_log_probs(train, num_values: int = 17,
 
 
 def ignore_z_nll(log_probs: np.ndarray, x, per_point: bool = False):
-    """Exact -log p(x) = -sum_i log p_i(x_i) under ``ignore_z_log_probs``'s model, nats per
-    image: the mean over x ``[N, dim]`` (a float), or ``[N]`` with ``per_point=True``."""
+    """Exact -log p(x) = -sum_i log p_i(x_i) under ``ignore_z_log_probs``'s model, nats
+    per image: the mean over x ``[N, dim]`` (a float), or ``[N]`` with
+    ``per_point=True``."""
     dim, num_values = log_probs.shape
     x = check_levels(check_data(x, dim, "x"), num_values, "x").astype(np.int64)
     nll = -log_probs[np.arange(dim), x].sum(axis=-1)
