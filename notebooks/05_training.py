@@ -36,6 +36,7 @@ device = setup_notebook(seed=0)
 
 # %%
 import math
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -48,6 +49,7 @@ from vae_tutorial import (
     build_vae,
     default_config,
     gaussian_entropy,
+    ignore_z_ceiling,
     resolve_device,
     run_model,
     run_test,
@@ -68,15 +70,18 @@ from vae_tutorial.plotting import plot_losses
 
 # %%
 train_data, test_data = source_dataset(seed=0)
-print("train:", train_data.shape, train_data.dtype, "  test:", test_data.shape, test_data.dtype)
+print("train:", train_data.shape, train_data.dtype,
+      "  test:", test_data.shape, test_data.dtype)
 assert train_data.shape == (10_000, 2) and test_data.shape == (2_500, 2)
 
 # %% [markdown]
 # The settings live in one `EasyDict`. `default_config()` returns the source post's values (a
 # 2-D latent, 512 hidden units, batches of 128, one Monte-Carlo sample, one epoch, Adam with a
-# learning rate of $10^{-3}$), plus a few fields the post did not have: a `seed`, a `device`,
-# a learning-rate schedule and a switch for the progress bar. Every field is validated, and an
-# unknown key is an error rather than a silent typo.
+# learning rate of $10^{-3}$), plus fields the post did not have: a `seed`, a `device`, a
+# learning-rate schedule, a switch for the progress bar, and settings that later notebooks
+# change (the decoder's likelihood, the KL weight `beta`, a KL warm-up, weight decay, ...;
+# at their defaults they leave the source post's model and loss unchanged). Every field is
+# validated, and an unknown key is an error rather than a silent typo.
 
 # %%
 cfg = default_config()
@@ -90,7 +95,7 @@ for key, value in cfg.items():
 try:
     default_config(batchsize=64)
 except KeyError as error:
-    print("KeyError:", error)
+    print(textwrap.fill(f"KeyError: {error}", width=88))
 
 # %% [markdown]
 # ## One optimisation step: `train_step`
@@ -125,11 +130,12 @@ history = []
 for step in range(5):
     losses = train_step(cfg, model, optim, batch, generator)
     history.append(losses)
-    print(f"step {step}: total {losses[0]:.4f} = recon {losses[1]:.4f} + kl {losses[2]:.4f}")
+    print(f"step {step}: total {losses[0]:.4f} = recon {losses[1]:.4f} "
+          f"+ kl {losses[2]:.4f}")
 
 assert losses.shape == (3,)
 assert history[-1][0] < history[0][0]  # five steps on one batch lower its loss
-assert math.isclose(losses[0], losses[1] + losses[2], rel_tol=1e-5)  # total = recon + kl
+assert math.isclose(losses[0], losses[1] + losses[2], rel_tol=1e-5)  # recon + kl
 
 # %% [markdown]
 # ## Measuring the test loss: `run_test`
@@ -166,7 +172,7 @@ print("fresh noise:       ", fresh.round(5))
 
 assert np.array_equal(first, again)
 assert not np.array_equal(first, fresh)
-assert np.allclose(first[2], fresh[2])  # the closed-form KL does not depend on the noise
+assert np.allclose(first[2], fresh[2])  # the closed-form KL ignores the noise
 
 # %% [markdown]
 # Only the reconstruction term moves with the noise; the KL is computed in closed form.
@@ -177,12 +183,19 @@ assert np.allclose(first[2], fresh[2])  # the closed-form KL does not depend on 
 # `run_model` builds a fresh VAE, then for each epoch shuffles the training data, takes one
 # `train_step` per batch, and evaluates the test loss with the fixed noise (also once before
 # training, as a baseline). When `cfg.sample_each_step` is on, it also draws `n_samples` new
-# points after every step, which notebook 06 turns into a grid of snapshots.
+# points after every step, which notebook 06 turns into a grid of snapshots. Two options are
+# off by default and used by later notebooks: `val_data` (keep the weights of the epoch with
+# the best validation loss) and a KL warm-up (`cfg.kl_warmup_epochs`, a KL weight that grows
+# from 0 to `beta` over the first epochs).
 #
-# The run has three sources of randomness, and each is seeded from `cfg.seed`: the initial
-# weights (`torch.manual_seed`), all the noise (one `torch.Generator`, drawn on the CPU) and the
-# shuffling (a NumPy generator). So the same seed gives the same run. If a loss ever becomes NaN
-# or infinite, `run_model` stops with a message naming the step, instead of training on garbage.
+# The run has four sources of randomness, and each is seeded from `cfg.seed`: the initial
+# weights (`torch.manual_seed`), the training and test noise (one `torch.Generator`, drawn on
+# the CPU), the generated samples (a `torch.Generator` of their own) and the shuffling (a
+# NumPy generator). So the same seed gives the same run. Because the samples have their own
+# generator, drawing them or not does not change the noise that training sees: switching
+# `sample_each_step` off leaves the trained model exactly as it was (checked below). If a
+# loss ever becomes NaN or infinite, `run_model` stops with a message naming the step,
+# instead of training on garbage.
 
 # %%
 show_source(run_model)
@@ -224,34 +237,45 @@ assert result.samples_per_step.shape == (steps, cfg.n_samples, 2)
 # ## The loss curves
 #
 # `plot_losses` draws one panel per column: the train loss after every step, and the test loss
-# before and after the epoch. As a reference we add the best any model could do: the exact
-# negative log-likelihood of the test points under the true distribution. Its expectation is
-# the entropy of the data distribution,
-# $$
-# H = \tfrac12 \log\big((2\pi e)^D \det\Sigma\big) \approx 2.69 \text{ nats},
-# $$
-# and since the $-$ELBO is an upper bound on $-\log p_\theta(\mathbf{x})$, no VAE can get below
-# this floor on average.
+# before and after the epoch. We add two reference lines to the total, both exact for this
+# data (notebook 07 explains them in detail):
+#
+# - the **floor**: the exact negative log-likelihood of the test points under the true
+#   distribution. Its expectation is the entropy of the data distribution,
+#   $H = \tfrac12 \log\big((2\pi e)^D \det\Sigma\big) \approx 2.69$ nats, and since the
+#   $-$ELBO is an upper bound on $-\log p_\theta(\mathbf{x})$, no VAE can get below this floor
+#   in expectation;
+# - the **ignore-$z$ ceiling**: the best expected loss of a decoder that ignores $z$ and fits
+#   each coordinate on its own, $\sum_i \tfrac12\log(2\pi e\,\Sigma_{ii}) \approx 2.84$ nats.
+#   It cannot model the correlation, so a loss clearly below this line means the model is
+#   using $z$. The distance between the lines, about 0.144 nats, is all that $z$ can buy on
+#   this data.
 
 # %%
 exact_nll = -true_log_prob(test_data, SOURCE_MU, SOURCE_COV).mean()
-print(f"exact NLL of the test set: {exact_nll:.4f} nats  (entropy {gaussian_entropy(SOURCE_COV):.4f})")
+ceiling = ignore_z_ceiling(SOURCE_COV)
+print(f"exact NLL of the test set: {exact_nll:.4f} nats "
+      f"(entropy {gaussian_entropy(SOURCE_COV):.4f}); ignore-z ceiling {ceiling:.4f}")
 print("test losses (total, recon, kl):")
 print(f"  before training: {result.test_losses[0].round(4)}")
 print(f"  after 1 epoch:   {result.test_losses[-1].round(4)}")
+share = (ceiling - result.test_losses[-1, 0]) / (ceiling - exact_nll)
+print(f"share of the way from the ceiling down to the floor: {share:.0%}")
 
-fig = plot_losses(result, floor=exact_nll)
+fig = plot_losses(result, floor=exact_nll, ceiling=ceiling)
+fig.axes[0].set_ylim(exact_nll - 0.2, 3.8)
 fig.suptitle("Negative ELBO during one epoch on the source post's settings", y=1.02)
 plt.show()
 
 # %% [markdown]
-# What to read from the curves:
+# What to read from the curves (the numbers are this seed's, and the cell below checks them):
 #
-# - the **total** falls within the first few steps and then fluctuates around a slowly falling
-#   level. The train curve is noisy because each point is one batch of 128 with one noise draw;
-#   a single batch can even dip below the floor, which is an average over the test set, not a
-#   bound for every batch. The test loss is measured only twice here (before and after the
-#   epoch), so its line is just a chord between two points.
+# - the **total** falls within the first few steps and then fluctuates around a slowly
+#   falling level. The untrained model starts far *above* the ceiling: it is worse than the
+#   best model that ignores $z$. The train curve is noisy because each point is one batch of
+#   128 with one noise draw; a single batch can even dip below the floor, which is an average
+#   over the test set, not a bound for every batch. The test loss is measured only twice here
+#   (before and after the epoch), so its line is just a chord between two points.
 # - the **reconstruction** term falls steadily: the decoder learns where the data are, and the
 #   encoder learns to put information about $\mathbf{x}$ into $\mathbf{z}$.
 # - the **KL** term first drops, as the randomly initialised encoder is pulled towards the
@@ -260,34 +284,55 @@ plt.show()
 #   $\mathbf{z}$. The total keeps falling because the reconstruction gains more than the KL
 #   costs.
 #
-# After one epoch the loss is still a little above the floor. Notebook 07 trains longer and
-# measures what is left of the gap.
+# After one epoch the test loss is below the ceiling, but only about **halfway** down to the
+# floor: the model has learned roughly half of what $z$ can buy. One epoch is a start, not a
+# converged model. Notebook 07 measures the rest of the gap and trains a model that closes it.
+#
+# > **If you are reading the source blog post:** it concludes from its sample plots that the
+# > model learns the distribution very quickly. By eye the samples do look right early on,
+# > but the likelihood says the one-epoch model is about halfway there.
 
 # %%
 before, after = result.test_losses[0], result.test_losses[-1]
-assert after[0] < before[0]  # training lowered the test loss
+train_kl = result.train_losses[:, 2]
+assert after[0] < before[0] and before[0] > ceiling  # from above the ceiling, down
 assert after[2] > 0  # the encoder uses its latents: a positive KL
-assert np.allclose(result.train_losses[:, 0], result.train_losses[:, 1:].sum(axis=1), rtol=1e-5)
-assert after[0] > exact_nll - 0.05  # an upper bound stays (up to MC noise) above the floor
+totals_add_up = result.train_losses[:, 1:].sum(axis=1)
+assert np.allclose(result.train_losses[:, 0], totals_add_up, rtol=1e-5)
+assert after[0] > exact_nll - 0.05  # an upper bound: above the floor, up to MC noise
+assert 0.3 < share < 0.75  # about halfway from the ceiling to the floor
+# The KL drops within the first ten steps, then rises again (this seed):
+assert train_kl[:10].min() < 0.3 * train_kl[0]
+assert train_kl[-10:].mean() > 3 * train_kl[:10].min()
 
 # %% [markdown]
 # ## Same seed, same numbers
 #
 # Because every source of randomness is seeded from `cfg.seed`, training again with the same
 # seed gives **bitwise-identical** losses and samples on the CPU, and a different seed gives
-# different ones. We switch the progress bar off for these extra runs.
+# different ones. A third run switches `sample_each_step` off: since the samples have their
+# own generator, its training losses are the same as well. We switch the progress bar off
+# for these extra runs.
 
 # %%
 same = run_model(default_config(progress=False), train_data, test_data)
-other = run_model(default_config(progress=False, seed=1), train_data, test_data)
+quiet = run_model(default_config(progress=False, sample_each_step=False),
+                  train_data, test_data)
+other = run_model(default_config(progress=False, seed=1, sample_each_step=False),
+                  train_data, test_data)
 
-print("same seed, identical train losses:", np.array_equal(same.train_losses, result.train_losses))
+print("same seed, identical train losses:",
+      np.array_equal(same.train_losses, result.train_losses))
+print("without per-step samples, identical train losses:",
+      np.array_equal(quiet.train_losses, result.train_losses))
 print("seed 1 vs seed 0, final test loss:", other.test_losses[-1, 0].round(4), "vs",
       result.test_losses[-1, 0].round(4))
 
 assert np.array_equal(same.train_losses, result.train_losses)
 assert np.array_equal(same.test_losses, result.test_losses)
 assert np.array_equal(same.samples_with_noise, result.samples_with_noise)
+assert np.array_equal(quiet.train_losses, result.train_losses)  # sampling is separate
+assert np.array_equal(quiet.test_losses, result.test_losses)
 assert not np.array_equal(other.train_losses, result.train_losses)
 
 # %% [markdown]
@@ -310,6 +355,36 @@ print("cfg.device = 'auto' resolves to:", resolve_device(cfg.device))
 assert resolve_device("cpu") == torch.device("cpu")
 
 # %% [markdown]
+# ## Exercises
+#
+# **1. A tiny network.** Train one epoch with `hidden_dim=8` (everything else as above).
+# Predict: does the test loss get below the ignore-$z$ ceiling? Which term tells you whether
+# the model uses $z$?
+
+# %% tags=["hide-cell"]
+# With 8 tanh units and the small learning rate, one epoch is not enough: in this run
+# the test loss stays above the ceiling, and the KL (what the encoder puts into z) stays
+# near zero.  The model has barely started to use z.
+tiny = run_model(default_config(progress=False, sample_each_step=False, hidden_dim=8),
+                 train_data, test_data)
+print("hidden_dim=8, test (total, recon, kl):", tiny.test_losses[-1].round(4))
+assert tiny.test_losses[-1, 0] > ceiling and tiny.test_losses[-1, 2] < 0.15
+
+# %% [markdown]
+# **2. Ten times the learning rate.** With `lr=1e-2` and the 512-unit network, does one
+# epoch get closer to the floor?
+
+# %% tags=["hide-cell"]
+# No, in this run it ends worse than it started: steps ten times larger overshoot,
+# and the KL term balloons.  A larger learning rate is not free speed; notebook 07 gets a
+# 20x rate to work with a smaller network, bigger batches and a decaying schedule.
+fast = run_model(default_config(progress=False, sample_each_step=False, lr=1e-2),
+                 train_data, test_data)
+print("lr=1e-2, test (total, recon, kl):", fast.test_losses[-1].round(4))
+assert fast.test_losses[-1, 0] > result.test_losses[-1, 0]
+assert fast.test_losses[-1, 2] > 2 * result.test_losses[-1, 2]
+
+# %% [markdown]
 # ## Summary
 #
 # - `train_step` draws fresh noise, computes the negative ELBO of a batch, takes one Adam step,
@@ -317,10 +392,12 @@ assert resolve_device("cpu") == torch.device("cpu")
 # - `run_test` evaluates with noise fixed once per run, so the test loss changes only when the
 #   model does; it averages over all test points.
 # - `run_model(cfg, train_data, test_data)` returns a `TrainingResult` with the model, the
-#   loss histories, and generated samples. One epoch on the source settings takes the test loss
-#   from about 3.4 to about 2.8 nats per data point, close to the exact floor of about 2.7.
-# - Everything is seeded from `cfg.seed`: the same seed gives the same numbers, bit for bit, on
-#   the CPU; `cfg.device = "auto"` picks a GPU when there is one.
+#   loss histories, and generated samples. One epoch on the source settings takes the test
+#   loss from about 3.4 nats per data point (above the ignore-$z$ ceiling of 2.84) to about
+#   2.76: only about halfway down to the exact floor of about 2.69, not yet close to it.
+# - Everything is seeded from `cfg.seed`: the same seed gives the same numbers, bit for bit,
+#   on the CPU; the generated samples have their own generator, so drawing them does not
+#   change training; `cfg.device = "auto"` picks a GPU when there is one.
 #
 # **Next:** [06 · Visualisation](06_visualisation.ipynb) looks at what the trained model
 # generates, and at how the data are arranged in its latent space.
