@@ -376,8 +376,8 @@ assert tiny.test_losses[-1, 0] > ceiling and tiny.test_losses[-1, 2] < 0.15
 
 # %% tags=["hide-cell"]
 # No, in this run it ends worse than it started: steps ten times larger overshoot,
-# and the KL term balloons.  A larger learning rate is not free speed; notebook 07 gets a
-# 20x rate to work with a smaller network, bigger batches and a decaying schedule.
+# and the KL term balloons.  A larger learning rate is not free speed; notebook 07 gets
+# a 20x rate to work with a smaller network, bigger batches and a decaying schedule.
 fast = run_model(default_config(progress=False, sample_each_step=False, lr=1e-2),
                  train_data, test_data)
 print("lr=1e-2, test (total, recon, kl):", fast.test_losses[-1].round(4))
