@@ -77,7 +77,7 @@ def encoder_q(model, x) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def optimise_q(model, x, num_steps: int = 300, num_samples: int = 16,
-               lr: float = 0.05, seed: int = 0):
+               lr: float = 0.1, seed: int = 0):
     """q*(z|x): for each row of x ``[N, input]`` its own Gaussian, found by gradient
     ascent on that point's ELBO, starting from the encoder's q_phi(z|x).
 
