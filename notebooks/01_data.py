@@ -391,7 +391,10 @@ plt.show()
 # p(\mathbf{x}) = \int p(\mathbf{x} \mid z)\, p(z)\, dz .
 # $$
 #
-# The numerator is easy: the prior times the likelihood of $\mathbf{x}$ for that $z$. The
+# (Later notebooks write $p_\theta(\mathbf{x} \mid \mathbf{z})$, $p_\theta(\mathbf{z} \mid
+# \mathbf{x})$ and $p_\theta(\mathbf{x})$ once the model has parameters $\theta$ to learn;
+# here $\mathbf{w}$ and $\boldsymbol{\psi}$ are fixed.) The numerator is easy: the prior
+# times the likelihood of $\mathbf{x}$ for that $z$. The
 # denominator, the **evidence** $p(\mathbf{x})$, is an integral over every possible $z$. For
 # our linear model everything is Gaussian and the integral has a closed form: the posterior
 # is $\mathcal{N}\big(m(\mathbf{x}), S\big)$ with
