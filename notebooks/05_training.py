@@ -392,8 +392,8 @@ assert fast.test_losses[-1, 2] > 2 * result.test_losses[-1, 2]
 # - `run_test` evaluates with noise fixed once per run, so the test loss changes only when the
 #   model does; it averages over all test points.
 # - `run_model(cfg, train_data, test_data)` returns a `TrainingResult` with the model, the
-#   loss histories, and generated samples. One epoch on the source settings takes the test
-#   loss from about 3.4 nats per data point (above the ignore-$z$ ceiling of 2.84) to about
+#   loss histories, and generated samples. In this run, one epoch on the source settings
+#   takes the test loss from about 3.4 nats per data point (above the ignore-$z$ ceiling of 2.84) to about
 #   2.76: only about halfway down to the exact floor of about 2.69, not yet close to it.
 # - Everything is seeded from `cfg.seed`: the same seed gives the same numbers, bit for bit,
 #   on the CPU; the generated samples have their own generator, so drawing them does not

@@ -621,8 +621,8 @@ assert np.isclose(buy, -0.5 * np.log(1 - 0.8**2))
 #   that ceiling is using $z$ (an untrained one is far above it). We measured every model
 #   against the exact NLL of the very test points it was scored on.
 # - The source post's one-epoch run covers only about half of the 0.144 nats that $z$ can
-#   buy ($-$ELBO a few hundredths above the floor), roughly half of the rest an ELBO gap
-#   (encoder $\neq$ posterior); `converged_config` (800 cosine-decayed Adam steps of a 64-unit
+#   buy: its $-$ELBO ends a few hundredths of a nat above the floor, roughly half of that an
+#   ELBO gap (encoder $\neq$ posterior); `converged_config` (800 cosine-decayed Adam steps of a 64-unit
 #   network, about a second) leaves a few thousandths of a nat.
 # - The IWAE bound falls with $K$ towards the model's own NLL; with $K = 1000$ it measures
 #   the model, not the encoder.

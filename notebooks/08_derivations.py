@@ -77,7 +77,8 @@ from vae_tutorial.analysis import (
 # $p_\theta(\mathbf{x}) = \mathcal{N}(\mathbf{b}, \mathbf{w}\mathbf{w}^\top + \Psi)$ and the posterior
 # $p_\theta(z|\mathbf{x}) = \mathcal{N}(m(\mathbf{x}), S)$ with $S = (1 + \mathbf{w}^\top\Psi^{-1}
 # \mathbf{w})^{-1}$ and $m(\mathbf{x}) = S\,\mathbf{w}^\top\Psi^{-1}(\mathbf{x} - \mathbf{b})$.
-# We use the parameters that fit the source data exactly (notebook 07) and a handful of points.
+# We use the lowest-rate exact fit of the source data (notebook 07; any point of its ridge
+# of exact fits would do) and a handful of points.
 
 # %%
 opt = linear_optimum(SOURCE_COV)
