@@ -63,8 +63,8 @@ def latent_dim(model) -> int:
 
 
 @torch.no_grad()
-def log_joint_chunks(model, x, grid: LatentGrid, max_rows: int = 2**20):
-    """Yield log p_theta(x|z_g) + log p(z_g) ``[n * n, chunk]`` (float32) for
+def log_joint_chunks(model, x, grid: LatentGrid, max_rows: int = 2**18):
+    """Yield log p_theta(x|z_g) + log p(z_g) ``[chunk, n * n]`` (float32) for
     consecutive chunks of ``x`` ``[N, input]``: the one table that both the marginal
     likelihood and the posterior on the grid are read from.
 
@@ -78,28 +78,27 @@ def log_joint_chunks(model, x, grid: LatentGrid, max_rows: int = 2**20):
     model.eval()
     device = model_device(model)
     z = grid.z.to(device=device, dtype=torch.float32)
-    decoded = model.decode(z[:, None, :])  # [G, 1, ...]: broadcasts against a batch
+    decoded = model.decode(z[None])  # [1, G, ...]: broadcasts against x [chunk, 1, ...]
     log_prior = -0.5 * (z**2).sum(-1) - math.log(2 * math.pi)  # [G]
     x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
     chunk = max(1, max_rows // len(z))
     for start in range(0, len(x), chunk):
         xb = x[start:start + chunk].to(device)
-        log_lik = model.log_likelihood(xb, decoded)  # [G, chunk]
-        yield log_lik + log_prior[:, None]
+        yield model.log_likelihood(xb[:, None], decoded) + log_prior  # [chunk, G]
 
 
 def quadrature_log_marginal(model, x, half_width: float = HALF_WIDTH,
                             num_points: int = NUM_POINTS,
-                            max_rows: int = 2**20) -> np.ndarray:
+                            max_rows: int = 2**18) -> np.ndarray:
     """log p_theta(x) per row by the midpoint rule on [-L, L]^2: ``[N]`` float64."""
     grid = latent_grid(half_width, num_points)
-    parts = [torch.logsumexp(table, dim=0).double().cpu() + grid.log_cell_area
+    parts = [torch.logsumexp(table, dim=1).double().cpu() + grid.log_cell_area
              for table in log_joint_chunks(model, x, grid, max_rows)]
     return torch.cat(parts).numpy()
 
 
 def quadrature_nll(model, x, per_point: bool = False, half_width: float = HALF_WIDTH,
-                   num_points: int = NUM_POINTS, max_rows: int = 2**20):
+                   num_points: int = NUM_POINTS, max_rows: int = 2**18):
     """The model's own -log p_theta(x) = -log int p_theta(x|z) p(z) dz, for a model
     with a 2-D latent, by a ``num_points`` x ``num_points`` grid over [-L, L]^2.
 
@@ -121,7 +120,7 @@ def grid_posterior(model, x, half_width: float = HALF_WIDTH,
     over each point's grid.
     """
     grid = latent_grid(half_width, num_points)
-    tables = torch.cat(list(log_joint_chunks(model, x, grid)), dim=1).T.double().cpu()
+    tables = torch.cat(list(log_joint_chunks(model, x, grid))).double().cpu()
     log_post = tables - torch.logsumexp(tables, dim=1, keepdim=True) \
         - grid.log_cell_area
     return grid.axis.numpy(), log_post.exp().reshape(-1, num_points, num_points).numpy()
