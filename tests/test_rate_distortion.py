@@ -1,5 +1,5 @@
-"""vae_tutorial.rate_distortion against gradient descent on the linear VAE's exact
-objective, Monte Carlo through ``VAE.loss``, and trained MLP VAEs."""
+"""vae_tutorial.rate_distortion against gradient-based minimisation (L-BFGS) of the
+linear VAE's exact objective, Monte Carlo through ``VAE.loss``, and trained MLP VAEs."""
 
 import math
 
@@ -27,7 +27,7 @@ OTHER = np.array([[4.0, -2.4], [-2.4, 2.25]])
 THREE = np.array([[2.0, 0.3, 0.1], [0.3, 1.0, -0.2], [0.1, -0.2, 0.5]])
 
 
-def assert_fit_matches(opt, fit, atol=2e-4):
+def assert_fit_matches(opt, fit, atol=1e-5):
     assert fit.rate == pytest.approx(opt.rate, abs=atol)
     assert fit.distortion == pytest.approx(opt.distortion, abs=atol)
     # W W^T and the posterior variances do not depend on the latent's rotation.
@@ -50,7 +50,7 @@ def test_source_numbers_by_hand():
 
 
 @pytest.mark.parametrize("cov", [SOURCE, OTHER, THREE])
-@pytest.mark.parametrize("beta", [0.25, 0.7, 3.0])
+@pytest.mark.parametrize("beta", [0.25, 0.7, 1.0, 3.0, 6.0])
 def test_fixed_variance_closed_form_matches_gradient_descent(cov, beta):
     opt = beta_optimum(cov, beta, 0.4)
     fit = fit_linear_vae(cov, beta, 0.4)
@@ -115,7 +115,7 @@ def test_collapse_threshold():
     assert above.distortion == pytest.approx(math.log(2 * math.pi * s2) + 2.0 / (2 * s2))
     assert fit_linear_vae(SOURCE, 1.2 * beta_c, s2).rate < 1e-4
     fit = fit_linear_vae(SOURCE, 0.8 * beta_c, s2)
-    assert fit.rate == pytest.approx(0.5 * math.log(1.5 / (0.8 * beta_c * s2)), abs=2e-4)
+    assert fit.rate == pytest.approx(0.5 * math.log(1.5 / (0.8 * beta_c * s2)), abs=1e-5)
 
 
 def test_curve_slope_is_minus_beta_and_touches_the_elbo_line_at_beta_one():
@@ -148,7 +148,7 @@ def test_distance_to_curve():
 def test_learned_variance_matches_gradient_descent(beta, latent_dim):
     opt = beta_optimum(SOURCE, beta, "learned", latent_dim)
     fit = fit_linear_vae(SOURCE, beta, "learned", latent_dim)
-    assert fit.variance == pytest.approx(opt.variance, abs=2e-4)
+    assert fit.variance == pytest.approx(opt.variance, abs=1e-5)
     assert_fit_matches(opt, fit)
 
 
@@ -178,9 +178,11 @@ def test_learned_variance_has_no_minimum_for_beta_below_one():
         beta_optimum(THREE, 0.9)
     fit = fit_linear_vae(SOURCE, 0.5, "learned")
     assert fit.variances[-1] < 1e-3 < fit.variances[0]
-    # Below the best objective available with any fixed s2 >= 1e-3, and still falling.
-    assert fit.objective[-1] < beta_optimum(SOURCE, 0.5, 1e-3).objective
-    assert fit.objective[-1] < fit.objective[-100] - 1e-3
+    # Below the best objective available with any fixed s2 >= 0.01, and still falling.
+    assert fit.objective[-1] < beta_optimum(SOURCE, 0.5, 0.01).objective
+    assert fit.rate > 5
+    half = len(fit.objective) // 2
+    assert fit.objective[half:].min() < fit.objective[:half].min() - 0.1
 
 
 @pytest.mark.parametrize("kwargs, match", [

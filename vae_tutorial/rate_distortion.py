@@ -1,5 +1,5 @@
 """Rate, distortion and the KL weight beta: the beta-optimum of the linear-Gaussian VAE
-in closed form, the linear VAE's exact objective (to check it by gradient descent), and
+in closed form, the linear VAE's exact objective (to check it by L-BFGS), and
 the measurements a trained VAE is compared with.
 
 Taught in ``notebooks/11_rate_distortion``.
@@ -8,7 +8,8 @@ For data x ~ N(b, Sigma) in d dimensions, Sigma = U diag(l) U^T with eigenvalues
 l_1 >= ... >= l_d, and a VAE with a decoder p(x|z) = N(f(z), s2 I) of fixed variance s2,
     rate       R = E_x KL(q(z|x) || N(0, I)),
     distortion D = E_x E_q[-log p(x|z)] = d/2 log(2 pi s2) + E ||x - f(z)||^2 / (2 s2),
-in nats per data point; the negative ELBO is D + R and the beta-VAE minimises D + beta R.
+in nats per data point; the negative ELBO is D + R and the beta-VAE minimises
+D + beta R.
 With a linear decoder the optimum is known (Lucas, Tucker, Grosse & Norouzi 2019;
 Alemi et al. 2018): beta R + D equals beta times the beta = 1 objective with s2 replaced
 by t = beta s2, so eigen-direction i is active iff l_i > t, and then carries the rate
@@ -43,10 +44,21 @@ def _check_beta(beta) -> float:
     return float(beta)
 
 
+def _check_variance(variance):
+    if variance == "learned":
+        return variance
+    if isinstance(variance, bool) or not isinstance(variance, (int, float)) \
+            or not math.isfinite(variance) or variance <= 0:
+        raise ValueError("variance must be 'learned' or a positive finite number, "
+                         f"got {variance!r}")
+    return float(variance)
+
+
 def _check_latent_dim(latent_dim, d: int) -> int:
     if latent_dim is None:
         return d
-    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1:
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) \
+            or latent_dim < 1:
         raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
     return latent_dim
 
@@ -82,8 +94,8 @@ class BetaOptimum(NamedTuple):
         return self.distortion + self.beta * self.rate
 
     def sample_cov(self, noise: bool) -> np.ndarray:
-        """Covariance ``[d, d]`` of the model's samples z ~ N(0, I), x = W z + b (+ noise
-        of variance s2 with ``noise``): U diag(loadings^2 (+ s2)) U^T."""
+        """Covariance ``[d, d]`` of the model's samples z ~ N(0, I), x = W z + b
+        (+ noise of variance s2 with ``noise``): U diag(loadings^2 (+ s2)) U^T."""
         spread = self.loadings**2 + (self.variance if noise else 0.0)
         return (self.eigenvectors * spread) @ self.eigenvectors.T
 
@@ -93,8 +105,8 @@ def learned_variance(cov, beta: float, latent_dim: int | None = None) -> float:
     s2 is learned too (one s2 shared by every output).
 
     With a active directions (the a largest eigenvalues) the objective's derivative
-    with respect to log s2 is a (1 - beta) / 2 + sum_{i > a} (1 - l_i / s2) / 2; it never
-    decreases as s2 grows (so the objective is convex in log s2), and its zero is
+    with respect to log s2 is a (1 - beta) / 2 + sum_{i > a} (1 - l_i / s2) / 2; it
+    never decreases as s2 grows (so the objective is convex in log s2), and its zero is
         s2 = sum_{i > a} l_i / (d - beta a),
     for the a that is consistent (l_a > beta s2 >= l_{a+1}, or a = latent_dim).
     If every direction can be active (``latent_dim`` >= d, default d) the derivative at
@@ -125,7 +137,8 @@ def learned_variance(cov, beta: float, latent_dim: int | None = None) -> float:
 
 def beta_optimum(cov, beta: float, variance="learned",
                  latent_dim: int | None = None) -> BetaOptimum:
-    """The beta-optimum of the linear-Gaussian VAE for data covariance ``cov`` ``[d, d]``.
+    """The beta-optimum of the linear-Gaussian VAE for the data covariance ``cov``
+    ``[d, d]``.
 
     ``variance``: a fixed decoder variance s2 > 0, or ``"learned"`` for the s2 of
     ``learned_variance`` (which raises where the objective has no minimum).
@@ -136,12 +149,9 @@ def beta_optimum(cov, beta: float, variance="learned",
     beta = _check_beta(beta)
     values, vectors = _eigen(cov)
     k = _check_latent_dim(latent_dim, len(values))
+    variance = _check_variance(variance)
     if variance == "learned":
         variance = learned_variance(cov, beta, latent_dim)
-    elif isinstance(variance, bool) or not isinstance(variance, (int, float)) \
-            or not math.isfinite(variance) or variance <= 0:
-        raise ValueError("variance must be 'learned' or a positive finite number, "
-                         f"got {variance!r}")
     t = beta * variance
     active = (values > t) & (np.arange(len(values)) < k)
     error = np.where(active, t, values)  # E (u_i^T (x - W z - b))^2
@@ -157,13 +167,15 @@ def beta_optimum(cov, beta: float, variance="learned",
 def collapse_beta(cov, variance: float) -> float:
     """The smallest beta at which every direction is inactive (posterior collapse of
     the linear VAE with fixed decoder variance s2): beta = l_1 / s2."""
+    if _check_variance(variance) == "learned":
+        raise ValueError("collapse_beta needs a fixed variance (a positive number)")
     return float(_eigen(cov)[0][0] / variance)
 
 
 def rate_distortion_curve(cov, variance: float,
                           betas=None) -> tuple[np.ndarray, np.ndarray]:
     """The (rate, distortion) of the beta-optimum for each beta of ``betas`` (default
-    4,000 log-spaced values that cover the whole curve, down to D - d/2 log(2 pi s2) =
+    1,000 log-spaced values that cover the whole curve, down to D - d/2 log(2 pi s2) =
     1e-4 l_d of error per direction): (rates ``[n]``, distortions ``[n]``), nats.
 
     This is the Gaussian rate-distortion function for squared error (reverse water
@@ -171,7 +183,7 @@ def rate_distortion_curve(cov, variance: float,
     dD/dR = -beta."""
     values, _ = _eigen(cov)
     if betas is None:
-        betas = np.geomspace(1e-4 * values[-1], values[0], 4000) / variance
+        betas = np.geomspace(1e-4 * values[-1], values[0], 1000) / variance
     points = [beta_optimum(cov, float(b), variance) for b in np.asarray(betas)]
     return (np.array([p.rate for p in points]),
             np.array([p.distortion for p in points]))
@@ -190,9 +202,9 @@ def distance_to_curve(rates, distortions, cov, variance: float) -> np.ndarray:
 
 
 class LinearFit(NamedTuple):
-    """A linear VAE fitted by gradient descent on its exact objective
-    (``linear_beta_objective``): decoder x = W z + b + noise, encoder
-    q(z|x) = N(G (x - b), diag(posterior_var)); traces are per step."""
+    """A linear VAE fitted by L-BFGS on its exact objective (``linear_beta_objective``):
+    decoder x = W z + b + noise, encoder q(z|x) = N(G (x - b), diag(posterior_var));
+    traces hold one entry per evaluation of the objective."""
 
     w: np.ndarray  # [d, k]
     gain: np.ndarray  # [k, d]
@@ -200,13 +212,12 @@ class LinearFit(NamedTuple):
     variance: float  # s2 at the end
     rate: float
     distortion: float
-    objective: np.ndarray  # [steps] D + beta R before each step
-    variances: np.ndarray  # [steps] s2 before each step
-
+    objective: np.ndarray  # [evaluations] D + beta R
+    variances: np.ndarray  # [evaluations] s2
 
 def linear_beta_objective(cov: torch.Tensor, w: torch.Tensor, gain: torch.Tensor,
                           log_var_z: torch.Tensor, log_var_x: torch.Tensor,
-                          beta: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                          beta: float) -> tuple[torch.Tensor, ...]:
     """The exact expected beta-objective of a linear VAE on x ~ N(b, Sigma), no
     Monte Carlo: decoder p(x|z) = N(W z + b, s2 I), encoder q(z|x) = N(G (x - b), V),
     V = diag(exp(log_var_z)), s2 = exp(log_var_x) (a scalar tensor).
@@ -229,10 +240,10 @@ def linear_beta_objective(cov: torch.Tensor, w: torch.Tensor, gain: torch.Tensor
 
 
 def fit_linear_vae(cov, beta: float, variance="learned", latent_dim: int | None = None,
-                   steps: int = 2000, lr: float = 0.1, seed: int = 0) -> LinearFit:
-    """Minimise ``linear_beta_objective`` by Adam (float64, learning rate decayed by a
-    cosine to 0 over ``steps``) from a random start: an independent check of
-    ``beta_optimum``.  ``variance``: a fixed s2 or ``"learned"`` (then log s2 is
+                   max_iter: int = 300, seed: int = 0) -> LinearFit:
+    """Minimise ``linear_beta_objective`` with L-BFGS (a quasi-Newton gradient method,
+    float64, at most ``max_iter`` iterations) from a random start: an independent check
+    of ``beta_optimum``.  ``variance``: a fixed s2 or ``"learned"`` (then log s2 is
     trained too, from s2 = 1).  ``latent_dim`` defaults to d."""
     beta = _check_beta(beta)
     _, cov = check_gaussian(np.zeros(np.asarray(cov).shape[0]), cov)
@@ -240,28 +251,31 @@ def fit_linear_vae(cov, beta: float, variance="learned", latent_dim: int | None 
     d = cov_t.shape[0]
     k = _check_latent_dim(latent_dim, d)
     gen = torch.Generator().manual_seed(seed)
-    w = (0.5 * torch.randn(d, k, generator=gen, dtype=torch.float64)).requires_grad_()
-    gain = (0.5 * torch.randn(k, d, generator=gen, dtype=torch.float64)).requires_grad_()
+    w = 0.5 * torch.randn(d, k, generator=gen, dtype=torch.float64)
+    gain = 0.5 * torch.randn(k, d, generator=gen, dtype=torch.float64)
+    w, gain = w.requires_grad_(), gain.requires_grad_()
     log_var_z = torch.zeros(k, dtype=torch.float64, requires_grad=True)
-    learned = variance == "learned"
-    log_var_x = torch.tensor(0.0 if learned else math.log(variance), dtype=torch.float64,
-                             requires_grad=learned)
+    learned = _check_variance(variance) == "learned"
+    log_var_x = torch.tensor(0.0 if learned else math.log(variance),
+                             dtype=torch.float64, requires_grad=learned)
     params = [w, gain, log_var_z] + ([log_var_x] if learned else [])
-    optim = torch.optim.Adam(params, lr=lr)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda step: 0.5 * (1 + math.cos(math.pi * step / steps)))
+    optim = torch.optim.LBFGS(params, max_iter=max_iter, max_eval=2 * max_iter,
+                              tolerance_grad=1e-10, tolerance_change=1e-14,
+                              history_size=20, line_search_fn="strong_wolfe")
     objective, variances = [], []
-    for _ in range(steps):
+
+    def closure():
         optim.zero_grad()
         total, _, _ = linear_beta_objective(cov_t, w, gain, log_var_z, log_var_x, beta)
         total.backward()
         objective.append(total.item())
         variances.append(log_var_x.exp().item())
-        optim.step()
-        schedule.step()
+        return total
+
+    optim.step(closure)
     with torch.no_grad():
-        _, distortion, rate = linear_beta_objective(cov_t, w, gain, log_var_z, log_var_x,
-                                                    beta)
+        _, distortion, rate = linear_beta_objective(cov_t, w, gain, log_var_z,
+                                                    log_var_x, beta)
     return LinearFit(w.detach().numpy(), gain.detach().numpy(),
                      log_var_z.detach().exp().numpy(), log_var_x.exp().item(),
                      rate.item(), distortion.item(), np.array(objective),
