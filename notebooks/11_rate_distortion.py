@@ -41,6 +41,8 @@ device = setup_notebook(seed=0)
 # We import what this notebook uses.
 
 # %%
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -153,8 +155,9 @@ show_source(FixedVarianceDecoder)
 # **3. Rate and distortion per direction.** Project the data on an active direction,
 # $y_i = \mathbf{u}_i^\top(\mathbf{x} - \mathbf{b}) \sim \mathcal{N}(0, \lambda_i)$,
 # with loading $w_i = \sqrt{\lambda_i - t}$. Its posterior is
-# $z_i \mid \mathbf{x} \sim \mathcal{N}(w_i y_i / \lambda_i,\; t/\lambda_i)$, so
-# $\mathbb{E}[m_i^2] = (\lambda_i - t)/\lambda_i$ and
+# $z_i \mid \mathbf{x} \sim \mathcal{N}(m_i, v_i)$ with mean $m_i = w_i y_i / \lambda_i$
+# and variance $v_i = t/\lambda_i$, so $\mathbb{E}[m_i^2] = (\lambda_i - t)/\lambda_i$
+# and
 #
 # $$
 # R_i = \tfrac12\big(\mathbb{E}[m_i^2] + v_i - 1 - \log v_i\big)
@@ -277,8 +280,9 @@ assert distances.max() < 0.02
 # fixed, the MLP has nothing to gain from its non-linearity, and it finds the linear
 # optimum for every $\beta$. Small $\beta$ buys a low distortion with a high rate; large
 # $\beta$ the reverse. The $\beta = 1$ point touches the line $D + R = H$: with
-# $\sigma^2 = 0.5 = \lambda_2$ the ELBO optimum is an exact fit of the data. (`make
-# bench` repeats the $\beta \in \{0.5, 1, 2, 4\}$ rows for seeds 0–2.)
+# $\sigma^2 = 0.5 = \lambda_2$ the ELBO optimum is an exact fit of the data. (`python -m
+# benchmarks.rate_distortion` repeats the $\beta \in \{0.5, 1, 2, 4\}$ rows for seeds
+# 0–2.)
 #
 # ## Posterior collapse: the threshold $\beta = \lambda_1/\sigma^2$
 #
@@ -397,7 +401,7 @@ assert fit_05.objective[half:].min() < fit_05.objective[:half].min() - 0.1
 try:
     learned_variance(SOURCE_COV, 0.5)
 except ValueError as err:
-    print("learned_variance(SOURCE_COV, 0.5):", str(err)[:58], "...")
+    print("learned_variance raises ValueError:", str(err)[:48], "...")
 
 # %% [markdown]
 # What does the variance do to **samples**? Decode $\mathbf{z} \sim \mathcal{N}(0, I)$
@@ -425,7 +429,8 @@ for col, v in enumerate(variances):
         ax = axes[row, col]
         ax.scatter(test_data[:, 0], test_data[:, 1], s=2, c="0.8", label="test data")
         ax.scatter(x[:1000, 0], x[:1000, 1], s=2, label="samples")
-        ax.set(title=f"$\\sigma^2$ = {v}, {'with' if noise else 'no'} decoder noise",
+        name = "learned $\\sigma^2$" if v == "learned" else f"$\\sigma^2$ = {v}"
+        ax.set(title=f"{name}, {'with' if noise else 'no'} decoder noise",
                xlabel="$x_1$", ylabel="$x_2$" if col == 0 else None)
         measured = np.cov(x.T)
         row_text.append(np.array2string(measured.ravel(), precision=2))
@@ -438,18 +443,18 @@ plt.show()
 
 # %% [markdown]
 # The printed covariances (entries 11, 12, 21, 22) match the closed form within sampling
-# noise. **Small fixed variance** ($0.05$): both directions active, rate 2.85 nats; the
-# decoder means alone already look like the data ($\Sigma - 0.05 I$). **Learned**: one
-# direction carries the code (rate 0.55 nats) and the means lie on a line, the first
-# principal axis; the noise supplies the rest of the spread. This is the 2-D face of
-# "blurry samples": the decoder mean is an *average* over what the code leaves open, and
-# the detail lives in the noise that sampling code often drops. **Large fixed variance**
-# ($2 > \lambda_1$): collapse at $\beta = 1$ already, all means at one point, and the
-# noise gives an isotropic blob twice as wide as the data, its correlation lost. With a
-# fixed $\sigma^2$ and $\beta = 1$, samples *with* noise have covariance
-# $U\operatorname{diag}(\max(\lambda_i, \sigma^2))U^\top$: exact whenever
-# $\sigma^2 \le \lambda_{\min}$, too wide otherwise. Fixing $\sigma^2$ is choosing
-# $\beta$: only the product $\beta\sigma^2$ decides what the code keeps.
+# noise. **Small fixed variance** ($0.05$): both directions active, rate about 2.85
+# nats; the decoder means alone already look like the data ($\Sigma - 0.05 I$).
+# **Learned**: one direction carries the code (rate 0.55 nats) and the means lie on a
+# line, the first principal axis; the noise supplies the rest of the spread. This is the
+# 2-D face of "blurry samples": the decoder mean is an *average* over what the code
+# leaves open, and the detail lives in the noise that sampling code often drops. **Large
+# fixed variance** ($2 > \lambda_1$): collapse at $\beta = 1$ already, all means at one
+# point, and the noise gives an isotropic blob with twice the data's variance in each
+# coordinate, its correlation lost. With a fixed $\sigma^2$ and $\beta = 1$, samples
+# *with* noise have covariance $U\operatorname{diag}(\max(\lambda_i, \sigma^2))U^\top$:
+# exact whenever $\sigma^2 \le \lambda_{\min}$, too wide otherwise. Fixing $\sigma^2$ is
+# choosing $\beta$: only the product $\beta\sigma^2$ decides what the code keeps.
 #
 # ## A remedy for collapse on the digits: KL warm-up
 #
@@ -476,9 +481,9 @@ show_source(kl_weight)
 # %%
 digits_train, _, digits_test = digits_dataset()
 digits_beta, digits_epochs, warmups = 8.0, 20, (0, 10)
-print({k: v for k, v in digits_config().items()
-       if k in ("hidden_dim", "hidden_layers", "activation", "lr", "lr_schedule",
-                "weight_decay", "batch_size")})
+shown_fields = ("hidden_dim", "hidden_layers", "activation", "lr", "lr_schedule",
+                "weight_decay", "batch_size")
+print(textwrap.fill(", ".join(f"{k}={digits_config()[k]!r}" for k in shown_fields), 88))
 digits = {}
 for warmup in warmups:
     cfg = digits_config(beta=digits_beta, num_epochs=digits_epochs,
@@ -540,7 +545,8 @@ assert warm["nll"] < no_warmup["nll"] - 1
 cov3 = np.diag([4.0, 1.0, 0.25])
 one, four = beta_optimum(cov3, 1.0, 0.5), beta_optimum(cov3, 4.0, 0.5)
 print(f"beta = 1: {one.active.sum()} active, rate {one.rate:.4f} "
-      f"(log 4 = {np.log(4):.4f}); beta = 4: {four.active.sum()} active; "
+      f"(log 4 = {np.log(4):.4f})")
+print(f"beta = 4: {four.active.sum()} active; "
       f"collapse at beta = {collapse_beta(cov3, 0.5)}")
 assert one.active.sum() == 2 and abs(one.rate - np.log(4)) < 1e-12
 assert four.active.sum() == 1 and collapse_beta(cov3, 0.5) == 8.0
@@ -574,8 +580,8 @@ assert abs(fit_one.rate - np.log(3)) < 1e-4
 halved = fit_linear_vae(SOURCE_COV, 2.0, 0.25)
 (same,) = [p for p in sweep if p.beta == 1.0]
 print(f"rate {halved.rate:.4f} nats (predicted {0.5 * np.log(3):.4f}; the sweep's "
-      f"beta = 1 model: {same.rate:.3f}); collapse at beta = "
-      f"{collapse_beta(SOURCE_COV, 0.25):.0f}")
+      f"beta = 1 model: {same.rate:.3f})")
+print(f"collapse at beta = {collapse_beta(SOURCE_COV, 0.25):.0f}")
 assert abs(halved.rate - 0.5 * np.log(3)) < 1e-4 and abs(same.rate - halved.rate) < 0.02
 assert collapse_beta(SOURCE_COV, 0.25) == 6.0
 
