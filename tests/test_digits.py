@@ -92,25 +92,25 @@ def test_bits_per_dim_and_mosaic():
 def small_model():
     """A small digits model, trained for a few seconds."""
     train, val, test = digits_dataset()
-    cfg = digits_config(hidden_dim=64, num_epochs=5, latent_dim=4, progress=False)
+    cfg = digits_config(hidden_dim=32, num_epochs=3, latent_dim=4, progress=False)
     return run_model(cfg, train, test, val).model, test[:100]
 
 
 def test_iwae_is_non_increasing_in_k(small_model):
     model, x = small_model
-    values = [iwae_nll(model, x, k, seed=1, max_rows=2**13) for k in (1, 10, 100, 1000)]
+    values = [iwae_nll(model, x, k, seed=1, max_rows=2**13) for k in (1, 10, 100, 300)]
     assert all(b < a for a, b in zip(values, values[1:])), values
 
 
 def test_iwae_at_k1_is_the_negative_elbo_in_expectation(small_model):
     model, x = small_model
-    draws = np.array([iwae_nll(model, x, 1, seed=s) for s in range(200)])
+    draws = np.array([iwae_nll(model, x, 1, seed=s) for s in range(100)])
     gen = torch.Generator().manual_seed(0)
     with torch.no_grad():  # the -ELBO with the closed-form KL, another estimator
         x_t = torch.as_tensor(x, dtype=torch.float32)
         neg_elbo = np.mean([float(model.loss(x_t, torch.randn(1, len(x), 4,
                                                               generator=gen)).total)
-                            for _ in range(200)])
+                            for _ in range(100)])
     t = stats.ttest_1samp(draws, neg_elbo)
     assert t.pvalue > 1e-3, (draws.mean(), neg_elbo)
     assert abs(draws.mean() - neg_elbo) < 0.5
