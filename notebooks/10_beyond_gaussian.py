@@ -74,6 +74,10 @@ from vae_tutorial.quadrature import (
     quadrature_nll,
 )
 
+# These networks are tiny: one thread runs them faster than several (much faster on a
+# shared machine, where threads wait for each other).
+torch.set_num_threads(1)
+
 # %% [markdown]
 # ## Why leave the Gaussian?
 #
