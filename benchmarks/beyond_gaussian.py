@@ -1,6 +1,6 @@
-"""Beyond the Gaussian (notebooks/10_beyond_gaussian): quadrature against IWAE (agreement
-and time), the gap split for the source Gaussian and three mixtures (seeds 0-2) next to
-an EM-fitted mixture, and the best ring VAE trained in about 10 seconds.
+"""Beyond the Gaussian (notebooks/10_beyond_gaussian): quadrature against IWAE
+(agreement and time), the gap split for the source Gaussian and three mixtures (seeds
+0-2) next to an EM-fitted mixture, and the best ring VAE trained in about 10 seconds.
 
     python -m benchmarks.beyond_gaussian [--repeats 3] [--seeds 0 1 2]
 
@@ -164,7 +164,8 @@ def table(rows: list[dict], columns: list[str], fmt: str = "{:.4f}") -> str:
         return fmt.format(value) if isinstance(value, float) else str(value)
 
     cells = [[cell(r[c]) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    widths = [max(len(c), *(len(row[i]) for row in cells))
+              for i, c in enumerate(columns)]
     lines = [" | ".join(c.rjust(w) for c, w in zip(columns, widths))]
     lines += [" | ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells]
     return "\n".join(lines)
@@ -178,7 +179,8 @@ def main(argv=None) -> dict:
     torch.set_num_threads(1)
     print(f"torch threads 1, {load()}")
     quad = bench_quadrature(args.repeats)
-    print("\nQuadrature (200 x 200 grid on [-6, 6]^2) vs IWAE, 2,500 source test points")
+    print("\nQuadrature (200 x 200 grid on [-6, 6]^2) vs IWAE, 2,500 source test "
+          "points")
     print(table(quad, ["model", "quadrature", "iwae_5000", "diff", "linear_max_err",
                        "halved_spacing", "wider_box", "quad_s", "iwae1000_s"],
                 "{:.3g}"))

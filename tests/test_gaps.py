@@ -1,6 +1,7 @@
 """The gap split against the linear-Gaussian VAE, where every part is known in closed
-form: the approximation gap is zero (its true posterior is Gaussian) and the amortization
-gap is the closed-form -ELBO of a deliberately wrong encoder minus the exact NLL."""
+form: the approximation gap is zero (its true posterior is Gaussian) and the
+amortization gap is the closed-form -ELBO of a deliberately wrong encoder minus the
+exact NLL."""
 
 import numpy as np
 import pytest
@@ -33,7 +34,8 @@ def test_negative_elbo_of_q_is_differentiable_and_seeded():
     model = make_vae()
     mu, log_var = (t.clone().requires_grad_() for t in encoder_q(model, X[:5]))
     noise = torch.randn(10, 5, 2)
-    negative_elbo_of_q(model, torch.as_tensor(X[:5]), mu, log_var, noise).sum().backward()
+    value = negative_elbo_of_q(model, torch.as_tensor(X[:5]), mu, log_var, noise)
+    value.sum().backward()
     assert mu.grad is not None and torch.all(torch.isfinite(log_var.grad))
     first = evaluate_negative_elbo(model, X, *encoder_q(model, X), 50, seed=3)
     again = evaluate_negative_elbo(model, X, *encoder_q(model, X), 50, seed=3)

@@ -1,5 +1,5 @@
-"""Where the nats go: the distance from a VAE's -ELBO to the data's exact NLL, split into
-three parts (Cremer, Li & Duvenaud 2018, "Inference Suboptimality in Variational
+"""Where the nats go: the distance from a VAE's -ELBO to the data's exact NLL, split
+into three parts (Cremer, Li & Duvenaud 2018, "Inference Suboptimality in Variational
 Autoencoders").
 
 Taught in ``notebooks/10_beyond_gaussian``.
@@ -37,7 +37,8 @@ def negative_elbo_of_q(model, x: torch.Tensor, mu: torch.Tensor, log_var: torch.
     q(z|x) = N(mu, diag(exp(log_var))), per data point.
 
     x ``[batch, input]``; mu, log_var ``[batch, latent]``; noise ``[S, batch, latent]``:
-    the expectation is the mean over the S draws z = mu + sigma * noise, the KL is exact.
+    the expectation is the mean over the S draws z = mu + sigma * noise, the KL is
+    exact.
     Returns ``[batch]``, differentiable with respect to mu and log_var.
     """
     z = sample_latents(mu, log_var, noise)
@@ -75,7 +76,8 @@ def evaluate_negative_elbo(model, x, mu, log_var, num_samples: int = 1000,
     out = []
     for start in range(0, len(x), chunk):
         rows = slice(start, start + chunk)
-        noise = torch.randn([num_samples, len(x[rows]), mu.shape[1]], generator=generator)
+        noise = torch.randn([num_samples, len(x[rows]), mu.shape[1]],
+                            generator=generator)
         out.append(negative_elbo_of_q(model, x[rows].to(device), mu[rows].to(device),
                                       log_var[rows].to(device), noise.to(device)))
     return torch.cat(out).double().cpu().numpy()
@@ -97,7 +99,8 @@ def optimise_q(model, x, num_steps: int = 300, num_samples: int = 16,
 
     All N points are optimised together (batched): the loss is the sum over points of
     their -ELBO (``stl_negative_elbo``) with ``num_samples`` fresh draws per point and
-    step, so each point's (mu, log_var) only feels its own ELBO.  Adam, learning rate ``lr`` decayed
+    step, so each point's (mu, log_var) only feels its own ELBO.  Adam, learning rate
+    ``lr`` decayed
     to 0 by a cosine over ``num_steps`` steps; the model's weights stay fixed.
     Returns (mu ``[N, latent]``, log_var ``[N, latent]``, history ``[num_steps]``: the
     mean -ELBO estimate at each step).

@@ -47,9 +47,11 @@ def train_iwae(cfg, train_data, num_samples: int):
     generator = torch.Generator().manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     model = make_vae(cfg).to(device)
-    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr,
+                             weight_decay=cfg.weight_decay)
     steps = math.ceil(len(train) / cfg.batch_size) * cfg.num_epochs
-    schedule = torch.optim.lr_scheduler.LambdaLR(optim, learning_rate_factor(cfg, steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optim,
+                                                 learning_rate_factor(cfg, steps))
     model.train()
     losses = []
     for _ in range(cfg.num_epochs):
@@ -60,8 +62,8 @@ def train_iwae(cfg, train_data, num_samples: int):
                                 generator=generator)
             loss = iwae_loss(model, batch, noise.to(device))
             if not torch.isfinite(loss):
-                raise FloatingPointError(f"non-finite loss at step {len(losses)}; try a "
-                                         "smaller config.lr")
+                raise FloatingPointError(f"non-finite loss at step {len(losses)}; "
+                                         "try a smaller config.lr")
             optim.zero_grad()
             loss.backward()
             optim.step()

@@ -57,8 +57,9 @@ class GaussianMixture:
         return self.means.shape[1]
 
     def sample(self, n: int, seed: int) -> np.ndarray:
-        """Draw ``n`` points: pick component j with probability w_j, then x ~ N(m_j, C_j).
-        Returns float32 ``[n, d]``; the same seed gives the same points."""
+        """Draw ``n`` points: pick component j with probability w_j, then
+        x ~ N(m_j, C_j).  Returns float32 ``[n, d]``; the same seed gives the same
+        points."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
             raise ValueError(f"n must be a positive integer, got {n!r}")
         rng = np.random.default_rng(seed)
@@ -71,8 +72,9 @@ class GaussianMixture:
     def component_log_probs(self, x) -> np.ndarray:
         """log w_j + log N(x | m_j, C_j) for every row and component: ``[N, k]``."""
         x = check_data(x, self.dim, "x")
-        return np.stack([math.log(w) + true_log_prob(x, m, c)
-                         for w, m, c in zip(self.weights, self.means, self.covs)], axis=1)
+        parts = zip(self.weights, self.means, self.covs)
+        return np.stack([math.log(w) + true_log_prob(x, m, c) for w, m, c in parts],
+                        axis=1)
 
     def log_prob(self, x) -> np.ndarray:
         """Exact log p(x) per row, in nats: ``[N]`` float64 (log-sum-exp over the
@@ -92,8 +94,8 @@ def _rotated(angle: float, sd_along: float, sd_across: float) -> np.ndarray:
 
 def ring_mixture(num_modes: int = 8, radius: float = 2.0, sd: float = 0.3
                  ) -> GaussianMixture:
-    """``num_modes`` equal round Gaussians (standard deviation ``sd``) evenly spaced on a
-    circle of ``radius`` around the origin."""
+    """``num_modes`` equal round Gaussians (standard deviation ``sd``) evenly spaced on
+    a circle of ``radius`` around the origin."""
     angles = 2 * math.pi * np.arange(num_modes) / num_modes
     means = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     covs = np.tile(sd**2 * np.eye(2), (num_modes, 1, 1))

@@ -8,10 +8,10 @@ Taught in ``notebooks/10_beyond_gaussian``.
 
 over the centres z_g of n x n square cells of side h tiling the box [-L, L]^2.  In logs,
     log p_theta(x) ~= logsumexp_g [log p_theta(x|z_g) + log p(z_g)] + log h^2.
-The decoder runs once on the grid; every x reuses its outputs.  The same table, normalised
-over g, is the true posterior p_theta(z|x) on the grid.  The rule is accurate when the
-box holds all of the posterior's mass and the cells are small next to its width:
-``grid_error`` checks both by halving the spacing and widening the box.
+The decoder runs once on the grid; every x reuses its outputs.  The same table,
+normalised over g, is the true posterior p_theta(z|x) on the grid.  The rule is accurate
+when the box holds all of the posterior's mass and the cells are small next to its
+width: ``grid_error`` checks both by halving the spacing and widening the box.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ NUM_POINTS = 200  # 200 x 200 cells of side 0.06
 
 class LatentGrid(NamedTuple):
     """The midpoint rule's nodes: cell centres ``axis`` ``[n]`` per latent dimension,
-    all pairs ``z`` ``[n * n, 2]`` (z_1 varies slowest), and log of the cell area h^2."""
+    all pairs ``z`` ``[n * n, 2]`` (z_1 varies slowest), and log of the cell area
+    h^2."""
 
     axis: torch.Tensor
     z: torch.Tensor
@@ -105,7 +106,8 @@ def quadrature_nll(model, x, per_point: bool = False, half_width: float = HALF_W
     x ``[N, input]``.  Returns nats per data point: the mean over the N points (a
     float), or the ``[N]`` values with ``per_point=True``.  No sampling: the same model
     and x always give the same number.  A model whose latent is not 2-D is a
-    ``ValueError``.
+    ``ValueError``.  A point far in the tails, whose posterior reaches the edge of the
+    box, needs a larger ``half_width`` (``grid_error`` shows it).
     """
     nll = -quadrature_log_marginal(model, x, half_width, num_points, max_rows)
     return nll if per_point else float(nll.mean())
@@ -115,9 +117,9 @@ def grid_posterior(model, x, half_width: float = HALF_WIDTH,
                    num_points: int = NUM_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """The true posterior p_theta(z|x) = p_theta(x|z) p(z) / p_theta(x) on the grid.
 
-    x ``[N, input]``.  Returns (axis ``[n]``, density ``[N, n, n]``) with density[i, a, b]
-    the posterior density of x_i at (z_1, z_2) = (axis[a], axis[b]); it sums to 1 / h^2
-    over each point's grid.
+    x ``[N, input]``.  Returns (axis ``[n]``, density ``[N, n, n]``) with
+    density[i, a, b] the posterior density of x_i at (z_1, z_2) = (axis[a], axis[b]);
+    it sums to 1 / h^2 over each point's grid.
     """
     grid = latent_grid(half_width, num_points)
     tables = torch.cat(list(log_joint_chunks(model, x, grid))).double().cpu()
