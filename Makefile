@@ -32,10 +32,14 @@ install: $(STAMP)
 #    notebook nbmake runs is also stored in the site's execution cache (tools/site_cache.py);
 # 2. the browser test: `make book` builds the site afresh from those outputs, Chromium checks it.
 # pytest exits 5 when it collects nothing: a failure (unless the other run did collect tests).
+#    Each worker, and each notebook kernel, computes on TEST_THREADS torch threads (1): two
+#    workers then fill two cores, where two threads each would fight over them (on tiny tensors
+#    that slows a notebook down up to tenfold).
 TEST_WORKERS ?= 2
+TEST_THREADS ?= 1
 
 test: $(STAMP)
-	@$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -p tools.site_cache tests notebooks \
+	@OMP_NUM_THREADS=$(TEST_THREADS) $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -p tools.site_cache tests notebooks \
 	  --ignore=tests/test_site_browser.py --nbmake --nbmake-kernel=python3 --nbmake-timeout=300 \
 	  --durations=12 $(PYTEST_ARGS); one=$$?; \
 	$(PY) -m pytest tests/test_site_browser.py --durations=3 $(PYTEST_ARGS); two=$$?; \

@@ -85,11 +85,11 @@ class VAE(nn.Module):
         return VAEOutput(z, mu_z, log_var_z, mu_x, log_var_x)
 
     def loss(self, x: torch.Tensor, noise: torch.Tensor) -> LossParts:
-        """Negative ELBO = reconstruction + KL, in nats per data point.
+        """The negative (beta-)ELBO in nats per data point: total = recon + beta * kl.
 
         recon = -log p_theta(x|z), summed over data dimensions, averaged over the
         ``num_mc`` draws and the batch; kl = KL(q_phi(z|x) || N(0, I)) in closed form,
-        summed over latent dimensions and averaged over the batch.
+        summed over latent dimensions and averaged over the batch; beta = 1 by default.
         """
         out = self(x, noise)
         recon = -self.log_likelihood(x, out.decoded).mean()

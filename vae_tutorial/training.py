@@ -112,7 +112,8 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
     """Build a VAE from ``cfg``, train it with Adam on ``train_data`` ``[N, input]`` for
     ``cfg.num_epochs`` epochs, and test it on ``test_data`` with fixed noise after each
     epoch.  With ``val_data``, also evaluate it there after each epoch and return the
-    weights of the epoch with the lowest validation -ELBO (recon + kl): model selection.
+    weights of the epoch with the lowest validation -ELBO (recon + kl, whatever
+    ``cfg.beta``): model selection.
 
     Seeded by ``cfg.seed``: the same seed gives bitwise-identical losses on the CPU.
     Raises ``FloatingPointError`` naming the step if a loss becomes NaN or infinite.
