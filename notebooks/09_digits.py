@@ -70,9 +70,9 @@ from vae_tutorial.digits import (
 # ## The data: 1,797 digits in 17 shades of grey
 #
 # `sklearn.datasets.load_digits` reads a small file that ships with scikit-learn. Each
-# image was scanned at 32 × 32 black-and-white pixels and then summarised in 8 × 8 blocks
-# of 4 × 4: a pixel's value is the number of inked pixels in its block, an **integer from
-# 0 to 16**. So an image is a vector $\mathbf{x} \in \{0, 1, \dots, 16\}^{64}$.
+# image was scanned at 32 × 32 black-and-white pixels and then cut into an 8 × 8 grid of
+# 4 × 4 blocks: a pixel's value is the number of inked pixels in its block, an **integer
+# from 0 to 16**. So an image is a vector $\mathbf{x} \in \{0, 1, \dots, 16\}^{64}$.
 #
 # We split it exactly as the reference implementation does (Tomczak's `intro_dgm`), in the
 # file's order: the first 1,000 images for training, the next 350 for validation, the last
@@ -525,10 +525,11 @@ assert val_baseline > baseline_test + 2
 #   categorical decoder, one softmax over the 17 levels per pixel, gives real probabilities,
 #   so $-$ELBO and IWAE are upper bounds on a true $-\log P(\mathbf{x}) \ge 0$.
 # - With 1,000 training images overfitting is the enemy: `run_model` with validation data
-#   keeps the best validation epoch, and a shallow, wide network generalises better than a
-#   deep one.
-# - The test NLL, in nats and bits per dimension, sits well below the exact NLL of the
-#   baseline that ignores $z$ and below the reference implementation's.
+#   keeps the best validation epoch, and one wide layer with weight decay and a cosine
+#   schedule generalises better than the reference's deeper network.
+# - Test NLL, mean of seeds 0–2 (`make bench`): $-$ELBO 94.8 and IWAE ($K = 5000$) 91.3
+#   nats per image (2.06 bits per pixel), against 96.7 and 93.5 for the reference
+#   implementation and an exact 106.4 for the baseline that ignores $z$.
 #
 # Next: **10 · Beyond the Gaussian**, back to 2-D data whose exact density we know, to see
 # which densities a VAE cannot match.
