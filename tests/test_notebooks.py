@@ -16,7 +16,8 @@ from notebook_checks import output_problems, sync_problem  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 EXPECTED = ["01_data", "02_network", "03_reparameterization", "04_loss", "05_training",
-            "06_visualisation", "07_evaluation", "08_derivations"]
+            "06_visualisation", "07_evaluation", "08_derivations", "09_digits",
+            "10_beyond_gaussian", "11_rate_distortion"]
 SETUP = (ROOT / "CONTRIBUTING.md").read_text().split("```python\n")[1].split("```")[0].strip()
 
 

@@ -2,7 +2,8 @@
 
 Modules: config, data, model, objectives, training, sampling, evaluation, analysis,
 plotting, notebook; beyond the 2-D Gaussian: variants (other decoders and networks),
-digits (images).
+digits (images), mixtures, quadrature, gaps, iwae_training (where the Gaussian VAE falls
+short), rate_distortion (beta and posterior collapse).
 """
 
 from .analysis import (
@@ -26,11 +27,36 @@ from .data import (
     train_test_split,
     true_log_prob,
 )
-from .digits import digits_dataset, digits_labels
+from .digits import (
+    bits_per_dim,
+    digits_dataset,
+    digits_labels,
+    ignore_z_log_probs,
+    ignore_z_nll,
+    image_mosaic,
+    plot_digits,
+)
 from .evaluation import iwae_nll, log_weight_chunks, log_weights
+from .gaps import GapSplit, gap_split, optimise_q
+from .mixtures import GaussianMixture, mixture_dataset, mixture_preset
 from .model import VAE, GaussianMLP, LossParts, VAEOutput, build_vae
 from .notebook import setup_notebook, show_source
 from .objectives import categorical_nll, gaussian_kl, gaussian_nll, sample_latents
+from .quadrature import grid_posterior, quadrature_nll
+from .rate_distortion import (
+    BetaOptimum,
+    LinearFit,
+    SweepPoint,
+    active_units,
+    beta_optimum,
+    beta_sweep,
+    collapse_beta,
+    distance_to_curve,
+    fit_linear_vae,
+    learned_variance,
+    linear_beta_objective,
+    rate_distortion_curve,
+)
 from .sampling import generate_samples
 from .training import TrainingResult, resolve_device, run_model, run_test, train_step
 from .variants import CategoricalVAE, FixedVarianceDecoder, make_vae
@@ -38,14 +64,26 @@ from .variants import CategoricalVAE, FixedVarianceDecoder, make_vae
 __version__ = "0.1.0"
 
 __all__ = [
-    "LinearOptimum", "ignore_z_ceiling", "kl_per_dimension", "linear_optimum",
-    "linear_posterior", "negative_elbo",
-    "SOURCE_COV", "SOURCE_MU", "source_dataset",
-    "CategoricalVAE", "FixedVarianceDecoder", "GaussianMLP", "LossParts", "TrainingResult",
-    "VAE", "VAEOutput", "build_vae", "categorical_nll", "check_data", "check_gaussian",
-    "check_levels", "converged_config", "default_config", "digits_config", "digits_dataset",
-    "digits_labels", "gaussian_entropy", "gaussian_kl", "gaussian_nll", "generate_samples",
-    "iwae_nll", "log_weight_chunks", "log_weights", "make_vae", "resolve_device",
-    "run_model", "run_test", "sample_gaussian", "sample_latents", "setup_notebook",
-    "show_source", "train_step", "train_test_split", "true_log_prob", "validate_config",
+    # 2-D Gaussian data, the model, training and evaluation (notebooks 01-08)
+    "SOURCE_COV", "SOURCE_MU", "GaussianMLP", "LinearOptimum", "LossParts",
+    "TrainingResult", "VAE", "VAEOutput", "build_vae", "check_data", "check_gaussian",
+    "converged_config", "default_config", "gaussian_entropy", "gaussian_kl",
+    "gaussian_nll", "generate_samples", "ignore_z_ceiling", "iwae_nll",
+    "kl_per_dimension",
+    "linear_optimum", "linear_posterior", "log_weight_chunks", "log_weights",
+    "negative_elbo", "resolve_device", "run_model", "run_test", "sample_gaussian",
+    "sample_latents", "setup_notebook", "show_source", "source_dataset", "train_step",
+    "train_test_split", "true_log_prob", "validate_config",
+    # other decoders and networks; images (09)
+    "CategoricalVAE", "FixedVarianceDecoder", "bits_per_dim", "categorical_nll",
+    "check_levels", "digits_config", "digits_dataset", "digits_labels",
+    "ignore_z_log_probs", "ignore_z_nll", "image_mosaic", "make_vae", "plot_digits",
+    # beyond the Gaussian: exact densities, quadrature, the gap split (10)
+    "GapSplit", "GaussianMixture", "gap_split", "grid_posterior", "mixture_dataset",
+    "mixture_preset", "optimise_q", "quadrature_nll",
+    # beta, rate and distortion (11)
+    "BetaOptimum", "LinearFit", "SweepPoint", "active_units", "beta_optimum",
+    "beta_sweep",
+    "collapse_beta", "distance_to_curve", "fit_linear_vae", "learned_variance",
+    "linear_beta_objective", "rate_distortion_curve",
 ]
