@@ -1,10 +1,14 @@
-"""``make bench``: training time, distance to the exact likelihood, IWAE throughput and
-notebook execution times, printed as tables and saved to ``benchmarks/results/latest.json``.
+"""``make bench``: training time, distance to the exact likelihood, IWAE throughput, the
+digits (beside a re-implementation of intro_dgm's VAE), quadrature and the gap split beyond
+the Gaussian, beta against the closed form, and notebook execution times, printed as tables
+and saved to ``benchmarks/results/latest.json``.
 
 Every time is the best of several runs (the least disturbed by other work on the machine);
 the load average before and after is recorded, since a busy machine slows everything down.
 
     python -m benchmarks.run [--repeats 5] [--notebook-repeats 2] [--skip-notebooks]
+                             [--skip PART ...]   (PART: digits, beyond_gaussian,
+                                                  rate_distortion)
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from vae_tutorial import (
 )
 from vae_tutorial.analysis import ignore_z_ceiling, negative_elbo
 
+from . import beyond_gaussian, digits, rate_distortion
 from .source_loop import run_source_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +50,9 @@ OTHER_GAUSSIANS = {
     "mu (5, -5), sd (3, 3), rho 0.95": ((5.0, -5.0), ((9.0, 8.55), (8.55, 9.0))),
 }
 OTHER_SEEDS = (0, 1, 2)
+# Each prints its own tables and returns its rows (seeds 0-2).
+PARTS = {"digits": digits.main, "beyond_gaussian": beyond_gaussian.main,
+         "rate_distortion": rate_distortion.main}
 
 
 def best_of(fn, repeats: int) -> float:
@@ -216,6 +224,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats (best of)")
     parser.add_argument("--notebook-repeats", type=int, default=2)
     parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--skip", nargs="*", default=[], choices=sorted(PARTS),
+                        help="leave out these parts (each takes minutes)")
     args = parser.parse_args(argv)
 
     results = {
@@ -230,6 +240,10 @@ def main(argv=None):
     results["gaps"] = bench_gaps()
     results["iwae_throughput"] = bench_iwae_throughput()
     results["other_gaussians"] = bench_other_gaussians()
+    for name, part in PARTS.items():
+        if name not in args.skip:
+            print(f"\n# {name}\n")
+            results[name] = part([])
     if not args.skip_notebooks:
         results["notebooks"] = bench_notebooks(args.notebook_repeats)
     results["machine"]["load_average_after"] = os.getloadavg()
