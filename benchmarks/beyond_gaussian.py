@@ -11,7 +11,6 @@ machine slows everything down.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 import numpy as np
@@ -34,6 +33,8 @@ from vae_tutorial.iwae_training import train_iwae
 from vae_tutorial.mixtures import mixture_dataset, mixture_preset
 from vae_tutorial.quadrature import grid_error, quadrature_nll
 
+from .common import best_of_interleaved, dict_table, load
+
 # The VAE each data set gets: the tutorial's tuned network, except on the ring, whose
 # eight modes need two hidden layers and a lower learning rate (notebook 10).
 CONFIGS = {
@@ -54,21 +55,6 @@ RING_CANDIDATES = [
     ("IWAE K=16, 2x64 tanh, 800 steps", dict(hidden_layers=2, lr=5e-3), 16),
 ]
 
-
-def load() -> str:
-    return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
-def interleaved_times(fns: dict, repeats: int) -> dict:
-    """The fastest of ``repeats`` calls of each function, in seconds, calling them in
-    turn so that changes in the machine's load hit all of them alike."""
-    times = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: min(t) for name, t in times.items()}
 
 
 def dataset(name: str, seed: int):
@@ -102,7 +88,7 @@ def bench_quadrature(repeats: int = 3) -> list[dict]:
             model=name, quadrature=quad, iwae_5000=iwae5000, diff=quad - iwae5000,
             linear_max_err=linear_err, halved_spacing=error["halved_spacing"],
             wider_box=error["wider_box"],
-            **interleaved_times({"quad_s": lambda m=model: quadrature_nll(m, test),
+            **best_of_interleaved({"quad_s": lambda m=model: quadrature_nll(m, test),
                                  "iwae1000_s": lambda m=model: iwae_nll(m, test, 1000)},
                                 repeats)))
     return rows
@@ -158,18 +144,6 @@ def bench_ring_best(seed: int = 0, n_test: int = 500) -> list[dict]:
     return rows
 
 
-def table(rows: list[dict], columns: list[str], fmt: str = "{:.4f}") -> str:
-    """Rows as a fixed-width text table."""
-    def cell(value):
-        return fmt.format(value) if isinstance(value, float) else str(value)
-
-    cells = [[cell(r[c]) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells))
-              for i, c in enumerate(columns)]
-    lines = [" | ".join(c.rjust(w) for c, w in zip(columns, widths))]
-    lines += [" | ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells]
-    return "\n".join(lines)
-
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -181,19 +155,19 @@ def main(argv=None) -> dict:
     quad = bench_quadrature(args.repeats)
     print("\nQuadrature (200 x 200 grid on [-6, 6]^2) vs IWAE, 2,500 source test "
           "points")
-    print(table(quad, ["model", "quadrature", "iwae_5000", "diff", "linear_max_err",
+    print(dict_table(quad, ["model", "quadrature", "iwae_5000", "diff", "linear_max_err",
                        "halved_spacing", "wider_box", "quad_s", "iwae1000_s"],
                 "{:.3g}"))
     gaps = bench_gaps(tuple(args.seeds))
     print("\nGap split, nats per point (500 test points): total = amortization + "
           "approximation + model")
-    print(table(gaps, ["data", "seed", "train_s", "neg_elbo", "data_nll", "total",
+    print(dict_table(gaps, ["data", "seed", "train_s", "neg_elbo", "data_nll", "total",
                        "amortization", "approximation", "model", "residual", "em_k",
                        "em_model_gap"]))
     ring = bench_ring_best(args.seeds[0])
     print("\nRing: the best VAE in ~10 s of training (seed "
           f"{args.seeds[0]}, 500 test points)")
-    print(table(ring, ["vae", "train_s", "total", "amortization", "approximation",
+    print(dict_table(ring, ["vae", "train_s", "total", "amortization", "approximation",
                        "model", "iwae_1000", "em_k", "em_model_gap"]))
     print(f"\n{load()}")
     return {"quadrature": quad, "gaps": gaps, "ring": ring}

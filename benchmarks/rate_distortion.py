@@ -12,7 +12,6 @@ printed, since a busy machine slows everything down).
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 import numpy as np
@@ -33,6 +32,8 @@ from vae_tutorial.rate_distortion import (
     distance_to_curve,
 )
 
+from .common import dict_table, load
+
 VARIANCE = 0.5  # the fixed decoder variance sigma^2 of the issue and of notebook 11
 CHECK_BETAS = (0.5, 1.0, 2.0, 4.0)
 SWEEP_BETAS = tuple(2.0 ** (np.arange(-4, 7) / 2))  # 0.25 ... 8, as in notebook 11
@@ -40,6 +41,7 @@ SWEEP_BETAS = tuple(2.0 ** (np.arange(-4, 7) / 2))  # 0.25 ... 8, as in notebook
 # KL warm-up over the first WARMUP_EPOCHS epochs.
 DIGITS = dict(beta=8.0, num_epochs=20)
 WARMUP_EPOCHS = 10
+
 
 
 def closed_form_rows(seeds=(0, 1, 2), betas=CHECK_BETAS, data_seed: int | None = 0
@@ -102,45 +104,34 @@ def digits_warmup_rows(seeds=(0, 1, 2), num_samples: int = 100) -> list[dict]:
     return rows
 
 
-def table(rows: list[dict], columns: list[str], fmt: str = "{:.4f}") -> str:
-    """Rows as a fixed-width text table."""
-    def cell(value):
-        return fmt.format(value) if isinstance(value, float) else str(value)
-    cells = [[cell(r[c]) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = [" | ".join(c.rjust(w) for c, w in zip(columns, widths)),
-             "-+-".join("-" * w for w in widths)]
-    lines += [" | ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells]
-    return "\n".join(lines)
-
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     args = parser.parse_args(argv)
-    print("load average " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    print(load())
     columns = ["seed", "beta", "rate", "closed_rate", "rate_gap", "test_cov_rate",
                "distortion", "closed_distortion", "train_s"]
     closed = closed_form_rows(tuple(args.seeds))
     print(f"\n## MLP VAE (converged_config, sigma^2 = {VARIANCE} fixed) vs the closed "
           "form: model seeds, the source data (data seed 0)\n")
-    print(table(closed, columns))
+    print(dict_table(closed, columns))
     worst = max(abs(r["rate_gap"]) for r in closed)
     print(f"largest |rate - closed form|: {worst:.4f} nats")
     resampled = closed_form_rows(tuple(args.seeds), data_seed=None)
     print("\n## the same with the data drawn with each seed too\n")
-    print(table(resampled, columns))
+    print(dict_table(resampled, columns))
     worst = max(abs(r["rate_gap"]) for r in resampled)
     print(f"largest |rate - closed form|: {worst:.4f} nats")
     sweep = sweep_rows()
     print("\n## beta sweep (seed 0): distance from the closed-form curve\n")
-    print(table(sweep, ["beta", "rate", "distortion", "distance"]))
+    print(dict_table(sweep, ["beta", "rate", "distortion", "distance"]))
     print(f"largest distance: {max(r['distance'] for r in sweep):.4f} nats")
     digits = digits_warmup_rows(tuple(args.seeds))
     print(f"\n## digits_config({DIGITS}) with and without KL warm-up\n")
-    print(table(digits, ["seed", "warmup", "active", "rate", "objective", "nll",
+    print(dict_table(digits, ["seed", "warmup", "active", "rate", "objective", "nll",
                          "train_s"], "{:.2f}"))
-    print("load average " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    print(load())
     return {"closed_form": closed, "closed_form_resampled": resampled, "sweep": sweep,
             "digits_warmup": digits}
 

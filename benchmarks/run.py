@@ -38,6 +38,7 @@ from vae_tutorial import (
 from vae_tutorial.analysis import ignore_z_ceiling, negative_elbo
 
 from . import beyond_gaussian, digits, rate_distortion
+from .common import best_of_interleaved
 from .source_loop import run_source_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,17 +89,6 @@ def table(rows, headers, fmt):
         print(" | ".join(c.ljust(w) if i == 0 else c.rjust(w)
                          for i, (c, w) in enumerate(zip(row, widths))))
 
-
-def best_of_interleaved(fns: dict, repeats: int) -> dict:
-    """Best of ``repeats`` for each of ``fns``, calling them in turn (a, b, a, b, ...) so a
-    burst of load on the machine hits both alike."""
-    times = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: min(t) for name, t in times.items()}
 
 
 def bench_training(repeats: int) -> dict:
