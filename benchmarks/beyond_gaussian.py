@@ -53,6 +53,8 @@ RING_CANDIDATES = [
     ("IWAE K=8, 2x128 tanh, 800 steps",
      dict(hidden_dim=128, hidden_layers=2, lr=5e-3), 8),
     ("IWAE K=16, 2x64 tanh, 800 steps", dict(hidden_layers=2, lr=5e-3), 16),
+    ("IWAE K=8, 2x128 tanh, 1600 steps",
+     dict(hidden_dim=128, hidden_layers=2, lr=5e-3, num_epochs=40), 8),
 ]
 
 
