@@ -18,7 +18,7 @@
 #   fitted by EM.
 
 # %% tags=["hide-input"]
-# Set-up: on Colab, install this tutorial's package; everywhere, print versions and seed.
+# Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
 import sys
@@ -73,10 +73,6 @@ from vae_tutorial.quadrature import (
     log_joint_chunks,
     quadrature_nll,
 )
-
-# These networks are tiny: one thread runs them faster than several (much faster on a
-# shared machine, where threads wait for each other).
-torch.set_num_threads(1)
 
 # %% [markdown]
 # ## Why leave the Gaussian?

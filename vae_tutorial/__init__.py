@@ -38,6 +38,7 @@ from .digits import (
 )
 from .evaluation import iwae_nll, log_weight_chunks, log_weights
 from .gaps import GapSplit, gap_split, optimise_q
+from .iwae_training import iwae_loss, train_iwae
 from .mixtures import GaussianMixture, mixture_dataset, mixture_preset
 from .model import VAE, GaussianMLP, LossParts, VAEOutput, build_vae
 from .notebook import setup_notebook, show_source
@@ -79,8 +80,8 @@ __all__ = [
     "check_levels", "digits_config", "digits_dataset", "digits_labels",
     "ignore_z_log_probs", "ignore_z_nll", "image_mosaic", "make_vae", "plot_digits",
     # beyond the Gaussian: exact densities, quadrature, the gap split (10)
-    "GapSplit", "GaussianMixture", "gap_split", "grid_posterior", "mixture_dataset",
-    "mixture_preset", "optimise_q", "quadrature_nll",
+    "GapSplit", "GaussianMixture", "gap_split", "grid_posterior", "iwae_loss",
+    "mixture_dataset", "mixture_preset", "optimise_q", "quadrature_nll", "train_iwae",
     # beta, rate and distortion (11)
     "BetaOptimum", "LinearFit", "SweepPoint", "active_units", "beta_optimum",
     "beta_sweep",
