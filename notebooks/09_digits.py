@@ -40,6 +40,7 @@ device = setup_notebook(seed=0)
 
 # %%
 import math
+import textwrap
 import time
 
 import matplotlib.pyplot as plt
@@ -102,8 +103,8 @@ fig.tight_layout()
 plt.show()
 blank = np.flatnonzero(train_data.max(axis=0) == 0)
 print(f"{counts[0] / counts.sum():.0%} of the pixels are exactly 0, "
-      f"{counts[-1] / counts.sum():.0%} exactly 16; pixels {blank.tolist()} are 0 "
-      "in every training image")
+      f"{counts[-1] / counts.sum():.0%} exactly 16;")
+print(f"pixels {blank.tolist()} are 0 in every training image")
 
 # %% [markdown]
 # ## A Gaussian decoder on integers: a likelihood without a ceiling
@@ -150,8 +151,8 @@ for _ in range(300):
     gauss_nll.append(loss.item())
 gauss_nll = np.array(gauss_nll)
 print(f"Gaussian 'NLL' of the training images after {len(gauss_nll)} steps: "
-      f"{gauss_nll[-1]:.1f} nats; log s^2 of the blank pixels: "
-      f"{log_var[blank].detach().numpy().round(1)}")
+      f"{gauss_nll[-1]:.1f} nats")
+print(f"log s^2 of the blank pixels: {log_var[blank].detach().numpy().round(1)}")
 assert gauss_nll[-1] < 0  # a "probability" above 1: impossible for discrete data
 assert gauss_nll[-1] < gauss_nll[-101] - 10  # ... and still falling, with no floor
 
@@ -241,7 +242,7 @@ assert math.isclose(categorical_nll(x_check, torch.zeros(5, 64, 17)).sum(-1)[0].
 
 # %%
 cfg = digits_config()
-print(cfg)
+print(textwrap.fill(", ".join(f"{k}={v!r}" for k, v in cfg.items()), 88))
 
 # %%
 start = time.perf_counter()

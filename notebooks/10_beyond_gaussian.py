@@ -141,9 +141,12 @@ except ValueError as err:
 # $$
 #
 # the midpoint rule over $n \times n$ square cells of side $h$ tiling the box $[-L, L]^2$, at
-# the cell centres $\mathbf{z}_g$. In logs, $\log p_\theta(\mathbf{x}) \approx
-# \operatorname{logsumexp}_g[\log p_\theta(\mathbf{x}|\mathbf{z}_g) + \log p(\mathbf{z}_g)]
-# + \log h^2$. The decoder runs **once**, on the grid; every data point reuses its outputs.
+# the cell centres $\mathbf{z}_g$. In logs,
+#
+# $$\log p_\theta(\mathbf{x}) \approx \operatorname{logsumexp}_g\big[\log
+# p_\theta(\mathbf{x}|\mathbf{z}_g) + \log p(\mathbf{z}_g)\big] + \log h^2.$$
+#
+# The decoder runs **once**, on the grid; every data point reuses its outputs.
 # The same table, normalised over $g$, is the true posterior $p_\theta(\mathbf{z}|\mathbf{x})$
 # on the grid: one function computes it, and both the likelihood and the posterior read it.
 # The default is $L = 6$ (the prior puts all but $4\times10^{-9}$ of its mass inside) and
