@@ -3,6 +3,7 @@ CONTRIBUTING.md (title, badge, set-up cell, real source shown, summary).  Execut
 notebooks is nbmake's job (``make test`` runs ``pytest --nbmake notebooks``).  The pair and output
 checks are tools/notebook_checks.py's, the same code the pre-commit hooks run."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -51,6 +52,21 @@ def test_opens_with_title_badge_and_goals_and_ends_with_a_summary(notebook):
     assert "What you will learn" in first.source
     assert any(c.cell_type == "markdown" and c.source.startswith("## Summary")
                for c in nb.cells[-3:]), f"{path.name} must end with a '## Summary' cell"
+
+
+def test_exercises_come_with_collapsed_solutions_that_check_themselves(notebook):
+    """An '## Exercises' section before the summary; 2-4 solutions in code cells tagged
+    hide-cell (collapsed on the site, executed by nbmake), each asserting its answer."""
+    path, nb = notebook
+    heads = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M)]
+    summary = next(i for i, c in enumerate(nb.cells)
+                   if c.cell_type == "markdown" and c.source.startswith("## Summary"))
+    assert len(heads) == 1 and heads[0] < summary, f"{path.name}: no '## Exercises'"
+    solutions = [c for c in nb.cells[heads[0]:summary] if c.cell_type == "code"
+                 and "hide-cell" in c.metadata.get("tags", [])]
+    assert 2 <= len(solutions) <= 4, f"{path.name}: {len(solutions)} solutions"
+    assert all("assert " in c.source for c in solutions), f"{path.name}: unchecked solution"
 
 
 def test_first_code_cell_is_the_setup_cell(notebook):
