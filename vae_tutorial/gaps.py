@@ -100,8 +100,8 @@ def optimise_q(model, x, num_steps: int = 300, num_samples: int = 16,
     All N points are optimised together (batched): the loss is the sum over points of
     their -ELBO (``stl_negative_elbo``) with ``num_samples`` fresh draws per point and
     step, so each point's (mu, log_var) only feels its own ELBO.  Adam, learning rate
-    ``lr`` decayed
-    to 0 by a cosine over ``num_steps`` steps; the model's weights stay fixed.
+    ``lr`` decayed to 0 by a cosine over ``num_steps`` steps; the model's weights stay
+    fixed.
     Returns (mu ``[N, latent]``, log_var ``[N, latent]``, history ``[num_steps]``: the
     mean -ELBO estimate at each step).
     """
