@@ -204,7 +204,7 @@ def gaussian_kl_full(mean0, cov0, mean1, cov1) -> np.ndarray:
 
 
 @torch.no_grad()
-def _encode(model: VAE, x) -> tuple[torch.Tensor, torch.Tensor]:
+def encode_eval(model: VAE, x) -> tuple[torch.Tensor, torch.Tensor]:
     """(mu_z, log_var_z), each ``[N, latent]``, of the data x ``[N, input]``, in eval
     mode."""
     model.eval()
@@ -230,14 +230,14 @@ def kl_per_dimension(model: VAE, x) -> np.ndarray:
     prior for every x, so it carries no information about x); the sum over j is the
     model's rate E_x KL(q || p).
     """
-    mu, log_var = _encode(model, x)
+    mu, log_var = encode_eval(model, x)
     return gaussian_kl(mu, log_var).mean(0).double().cpu().numpy()
 
 
 def latent_activity(model: VAE, x) -> np.ndarray:
     """Active-units statistic of Burda et al. (2015): Var_x(E_q[z_j|x]) per latent
     dimension, ``[latent]``; a unit counts as active when it exceeds 0.01."""
-    mu, _ = _encode(model, x)
+    mu, _ = encode_eval(model, x)
     return mu.double().var(0, unbiased=False).cpu().numpy()
 
 
@@ -261,7 +261,7 @@ def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
 def encoder_posterior(model: VAE, x) -> tuple[np.ndarray, np.ndarray]:
     """The encoder's q(z|x) = N(mu_z, diag(exp(log_var_z))) for x ``[N, input]``:
     returns (mu_z, var_z), each ``[N, latent]``, float64."""
-    mu, log_var = _encode(model, x)
+    mu, log_var = encode_eval(model, x)
     return mu.double().cpu().numpy(), log_var.double().exp().cpu().numpy()
 
 

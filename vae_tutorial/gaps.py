@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from .analysis import encode_eval
 from .objectives import gaussian_kl, gaussian_nll, sample_latents
 from .quadrature import quadrature_nll
 from .sampling import model_device
@@ -85,11 +86,8 @@ def evaluate_negative_elbo(model, x, mu, log_var, num_samples: int = 1000,
 
 def encoder_q(model, x) -> tuple[torch.Tensor, torch.Tensor]:
     """The encoder's q_phi(z|x) for x ``[N, input]``: (mu, log_var), each
-    ``[N, latent]``."""
-    model.eval()
-    with torch.no_grad():
-        x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-        return tuple(t.cpu() for t in model.encode(x.to(model_device(model))))
+    ``[N, latent]``, on the CPU."""
+    return tuple(t.cpu() for t in encode_eval(model, x))
 
 
 def optimise_q(model, x, num_steps: int = 300, num_samples: int = 16,
