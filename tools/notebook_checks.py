@@ -2,7 +2,7 @@
 pre-commit hooks (.pre-commit-config.yaml).
 
 - in sync: notebooks/NN_topic.ipynb, converted to the percent format with this repository's
-  jupytext.toml (what `jupytext --to py:percent` prints), is exactly notebooks/NN_topic.py;
+  notebooks/jupytext.toml (what `jupytext --to py:percent` prints), is exactly notebooks/NN_topic.py;
 - stripped: no code cell of an .ipynb carries outputs or an execution count.
 
 Command line (what the hooks run; exit status 1 when a check fails):

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import copy
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-with warnings.catch_warnings():  # without ipywidgets, tqdm.auto uses a text bar
-    warnings.filterwarnings("ignore", message="IProgress not found")
-    from tqdm.auto import tqdm
-
 from .config import validate_config
 from .data import check_data, check_levels
 from .model import VAE
+from .progress import progress_bar
 from .sampling import generate_samples
 from .variants import make_vae
 
@@ -152,8 +148,7 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
         val_losses = [evaluate(val, val_noise)]
         best_epoch, best_state = 0, copy.deepcopy(model.state_dict())
     train_losses, samples_per_step = [], []
-    bar = tqdm(total=steps_per_epoch * cfg.num_epochs, disable=not cfg.progress,
-               desc="training", mininterval=1.0)
+    bar = progress_bar(steps_per_epoch * cfg.num_epochs, disable=not cfg.progress)
     for epoch in range(cfg.num_epochs):
         order = torch.as_tensor(rng.permutation(len(train)), device=device)
         for start in range(0, len(train), cfg.batch_size):
