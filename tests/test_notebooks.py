@@ -16,9 +16,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 from notebook_checks import output_problems, sync_problem  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
-EXPECTED = ["01_data", "02_network", "03_reparameterization", "04_loss", "05_training",
-            "06_visualisation", "07_evaluation", "08_derivations", "09_digits",
-            "10_beyond_gaussian", "11_rate_distortion"]
+EXPECTED = ["00_vae_in_one_page", "01_data", "02_network", "03_reparameterization", "04_loss",
+            "05_training", "06_visualisation", "07_evaluation", "08_derivations", "09_digits",
+            "10_beyond_gaussian", "11_gap_split", "12_rate_distortion", "13_mnist"]
 SETUP = (ROOT / "CONTRIBUTING.md").read_text().split("```python\n")[1].split("```")[0].strip()
 
 
@@ -43,15 +43,38 @@ def test_outputs_are_stripped(notebook):
     assert output_problems(path.with_suffix(".ipynb")) == []
 
 
-def test_opens_with_title_badge_and_goals_and_ends_with_a_summary(notebook):
+def tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def hidden(cell, part: str) -> bool:
+    return cell.metadata.get("jupyter", {}).get(part, False)
+
+
+def test_first_screen_is_title_why_and_a_picture_then_the_goals(notebook):
+    """Title, a short why and the badge; the set-up cell collapsed with its output (on the
+    site and in JupyterLab); a picture cell (code hidden); then 'What you will learn'."""
     path, nb = notebook
-    first = nb.cells[0]
+    first, setup, picture, goals = nb.cells[:4]
     assert first.cell_type == "markdown" and first.source.startswith(f"# {path.stem[:2]} ")
     assert f"blob/main/notebooks/{path.stem}.ipynb" in first.source
-    assert "colab-badge" in first.source
-    assert "What you will learn" in first.source
+    assert "colab-badge" in first.source and "What you will learn" not in first.source
+    why = first.source.split("\n", 1)[1].split("[![Open In Colab]")[0]
+    assert why.strip(), f"{path.name}: a short why goes between the title and the badge"
+    assert setup.cell_type == "code" and "hide-cell" in tags(setup)
+    assert hidden(setup, "source_hidden") and hidden(setup, "outputs_hidden")
+    assert picture.cell_type == "code" and "hide-input" in tags(picture)
+    assert goals.cell_type == "markdown" and "What you will learn" in goals.source
+
+
+def test_ends_with_a_summary_and_a_collapsed_checks_cell(notebook):
+    path, nb = notebook
     assert any(c.cell_type == "markdown" and c.source.startswith("## Summary")
                for c in nb.cells[-3:]), f"{path.name} must end with a '## Summary' cell"
+    checks = nb.cells[-1]
+    assert checks.cell_type == "code" and checks.source.startswith("# Checks"), path.name
+    assert {"hide-cell", "checks"} <= set(tags(checks)) and hidden(checks, "source_hidden")
+    assert "assert " in checks.source
 
 
 def test_exercises_come_with_collapsed_solutions_that_check_themselves(notebook):
