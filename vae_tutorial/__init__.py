@@ -1,9 +1,10 @@
 """vae_tutorial: the code taught by the notebooks, each function defined once.
 
 Modules: config, data, model, objectives, training, sampling, evaluation, analysis,
-plotting, notebook; beyond the 2-D Gaussian: variants (other decoders and networks),
-digits (images), mixtures, quadrature, gaps, iwae_training (where the Gaussian VAE falls
-short), rate_distortion (beta and posterior collapse).
+plotting, notebook, persistence (keeping a trained model); beyond the 2-D Gaussian:
+variants (other decoders and networks), digits (images), mixtures, quadrature, gaps,
+iwae_training (where the Gaussian VAE falls short), rate_distortion (beta and posterior
+collapse).
 """
 
 from .analysis import (
@@ -43,6 +44,7 @@ from .mixtures import GaussianMixture, mixture_dataset, mixture_preset
 from .model import VAE, GaussianMLP, LossParts, VAEOutput, build_vae
 from .notebook import setup_notebook, show_source
 from .objectives import categorical_nll, gaussian_kl, gaussian_nll, sample_latents
+from .persistence import load_model, save_model
 from .quadrature import grid_posterior, quadrature_nll
 from .rate_distortion import (
     BetaOptimum,
@@ -75,6 +77,8 @@ __all__ = [
     "negative_elbo", "resolve_device", "run_model", "run_test", "sample_gaussian",
     "sample_latents", "setup_notebook", "show_source", "source_dataset", "train_step",
     "train_test_split", "true_log_prob", "validate_config",
+    # keeping a trained model
+    "load_model", "save_model",
     # other decoders and networks; images (09)
     "CategoricalVAE", "FixedVarianceDecoder", "bits_per_dim", "categorical_nll",
     "check_levels", "digits_config", "digits_dataset", "digits_labels",

@@ -34,36 +34,41 @@ def resolve_device(name: str) -> torch.device:
 
 
 def train_step(cfg, model: VAE, optim: torch.optim.Optimizer, batch: torch.Tensor,
-               generator: torch.Generator | None = None) -> np.ndarray:
+               generator: torch.Generator | None = None, objective=None) -> np.ndarray:
     """One gradient step on the negative ELBO of ``batch`` ``[batch, input]``.
 
     Draws fresh noise ``[num_mc, batch, latent]`` and returns the losses before the step
-    as an array ``[3]``: (total, recon, kl), nats per data point.
+    as an array ``[3]``: (total, recon, kl), nats per data point.  Another
+    ``objective(model, batch, noise)`` may replace ``VAE.loss``: it returns a tuple of
+    losses, the first one minimised (e.g. ``iwae_training.iwae_objective``).
     """
     model.train()
     noise = torch.randn([cfg.num_mc, len(batch), cfg.latent_dim], generator=generator)
     optim.zero_grad()
-    parts = model.loss(batch, noise.to(batch.device))
-    parts.total.backward()
+    parts = model.loss(batch, noise.to(batch.device)) if objective is None \
+        else objective(model, batch, noise.to(batch.device))
+    parts[0].backward()  # the total
     optim.step()
     return torch.stack(parts).detach().cpu().numpy()
 
 
 @torch.no_grad()
 def run_test(model: VAE, data: torch.Tensor, batch_size: int,
-             noise: torch.Tensor) -> np.ndarray:
+             noise: torch.Tensor, objective=None) -> np.ndarray:
     """Negative ELBO on ``data`` ``[N, input]`` with fixed ``noise``
     ``[num_batches, num_mc, batch_size, latent]`` (the same draws at every evaluation).
 
     Returns (total, recon, kl) ``[3]``, the mean over all N points (batches weighted by
-    size).
+    size); with an ``objective`` (see ``train_step``), the mean of its losses.
     """
     model.eval()
-    totals = np.zeros(3)
+    totals = 0
     for i, start in enumerate(range(0, len(data), batch_size)):
         batch = data[start:start + batch_size]
-        parts = model.loss(batch, noise[i, :, :len(batch)].to(batch.device))
-        totals += torch.stack(parts).cpu().numpy() * len(batch)
+        batch_noise = noise[i, :, :len(batch)].to(batch.device)
+        parts = model.loss(batch, batch_noise) if objective is None \
+            else objective(model, batch, batch_noise)
+        totals = totals + torch.stack(parts).cpu().numpy() * len(batch)
     return totals / len(data)
 
 
@@ -125,6 +130,7 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
     sampler = torch.Generator().manual_seed(cfg.seed + 2**32)  # samples, a stream apart
     rng = np.random.default_rng(cfg.seed)  # shuffling
     model = make_vae(cfg).to(device)
+    model.config = cfg  # the validated settings travel with it (save_model)
     optim = torch.optim.Adam(model.parameters(), lr=cfg.lr,
                              weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
