@@ -7,6 +7,7 @@ import torch
 from linear_gaussian import B, exact_negative_elbo, exact_nll, make_vae
 
 from vae_tutorial import default_config
+from vae_tutorial import make_vae as make_vae_from
 from vae_tutorial.iwae_training import iwae_loss, train_iwae
 
 X = torch.as_tensor(np.random.default_rng(0).normal(size=(200, 2)) + B,
@@ -54,3 +55,34 @@ def test_train_iwae_is_seeded_and_learns():
 def test_bad_sample_count_is_a_value_error(k):
     with pytest.raises(ValueError, match="num_samples"):
         train_iwae(default_config(), X.numpy(), num_samples=k)
+
+
+def iwae_loop(cfg, train_data, num_samples):
+    """train_iwae's own loop before it became a call to run_model (the reference)."""
+    train = torch.as_tensor(train_data, dtype=torch.float32)
+    torch.manual_seed(cfg.seed)
+    generator = torch.Generator().manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    model = make_vae_from(cfg)
+    optim = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    losses = []
+    for _ in range(cfg.num_epochs):
+        order = rng.permutation(len(train))
+        for start in range(0, len(train), cfg.batch_size):
+            batch = train[order[start:start + cfg.batch_size]]
+            eps = torch.randn([num_samples, len(batch), cfg.latent_dim],
+                              generator=generator)
+            loss = iwae_loss(model, batch, eps)
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            losses.append(loss.item())
+    return np.array(losses)
+
+
+def test_train_iwae_is_run_model_with_the_iwae_objective_step_for_step():
+    cfg = default_config(hidden_dim=16, num_epochs=2, batch_size=64, lr=1e-2,
+                         progress=False)
+    data = X.numpy()
+    _, losses = train_iwae(cfg, data, num_samples=4)
+    np.testing.assert_array_equal(losses, iwae_loop(cfg, data, 4))

@@ -62,13 +62,14 @@ def run_test(model: VAE, data: torch.Tensor, batch_size: int,
     size); with an ``objective`` (see ``train_step``), the mean of its losses.
     """
     model.eval()
-    totals = 0
+    totals = None  # a running sum per loss, in float64
     for i, start in enumerate(range(0, len(data), batch_size)):
         batch = data[start:start + batch_size]
         batch_noise = noise[i, :, :len(batch)].to(batch.device)
         parts = model.loss(batch, batch_noise) if objective is None \
             else objective(model, batch, batch_noise)
-        totals = totals + torch.stack(parts).cpu().numpy() * len(batch)
+        weighted = torch.stack(parts).cpu().numpy() * len(batch)
+        totals = weighted.astype(np.float64) if totals is None else totals + weighted
     return totals / len(data)
 
 
@@ -78,7 +79,7 @@ class TrainingResult:
 
     model: VAE
     train_losses: np.ndarray  # [steps, 3], one row per training step
-    test_losses: np.ndarray  # [epochs + 1, 3], before training and after each epoch
+    test_losses: np.ndarray | None  # [epochs + 1, 3]: before training, after each epoch
     samples_with_noise: np.ndarray  # [n_samples, input], x ~ p_theta(x|z), z ~ N(0, I)
     samples_no_noise: np.ndarray  # [n_samples, input], the decoder means mu_x
     samples_per_step: np.ndarray | None  # [steps, n_samples, input] if sample_each_step
@@ -109,20 +110,23 @@ def as_tensor(cfg, data, name: str, device: torch.device) -> torch.Tensor:
     return torch.as_tensor(data, dtype=torch.float32).to(device)
 
 
-def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
+def run_model(cfg, train_data, test_data, val_data=None,
+              objective=None) -> TrainingResult:
     """Build a VAE from ``cfg``, train it with Adam on ``train_data`` ``[N, input]`` for
     ``cfg.num_epochs`` epochs, and test it on ``test_data`` with fixed noise after each
-    epoch.  With ``val_data``, also evaluate it there after each epoch and return the
-    weights of the epoch with the lowest validation -ELBO (recon + kl, whatever
-    ``cfg.beta``): model selection.
+    epoch (``test_data=None``: no test, ``test_losses`` is None).  With ``val_data``,
+    also evaluate it there after each epoch and return the weights of the epoch with the
+    lowest validation -ELBO (recon + kl, whatever ``cfg.beta``): model selection.
+    ``objective`` (see ``train_step``) replaces the -ELBO everywhere; validation then
+    selects by its first loss.
 
     Seeded by ``cfg.seed``: the same seed gives bitwise-identical losses on the CPU.
     Raises ``FloatingPointError`` naming the step if a loss becomes NaN or infinite.
     """
     cfg = validate_config(dict(cfg))
     device = resolve_device(cfg.device)
-    train, test = as_tensor(cfg, train_data, "train_data", device), \
-        as_tensor(cfg, test_data, "test_data", device)
+    train = as_tensor(cfg, train_data, "train_data", device)
+    test = None if test_data is None else as_tensor(cfg, test_data, "test_data", device)
     val = None if val_data is None else as_tensor(cfg, val_data, "val_data", device)
 
     torch.manual_seed(cfg.seed)  # weight initialisation
@@ -139,15 +143,19 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
 
     def evaluate(data, noise):
         model.beta = cfg.beta
-        return run_test(model, data, cfg.batch_size, noise)
+        return run_test(model, data, cfg.batch_size, noise, objective)
+
+    def selection_loss(losses):  # the -ELBO, or the objective's first loss
+        return losses[1:].sum() if objective is None else losses[0]
 
     def fixed_noise(data, noise_generator):
         batches = math.ceil(len(data) / cfg.batch_size)
         return torch.randn([batches, cfg.num_mc, cfg.batch_size, cfg.latent_dim],
                            generator=noise_generator)
 
-    test_noise = fixed_noise(test, generator)
-    test_losses = [evaluate(test, test_noise)]
+    if test is not None:  # drawn first, so that training noise follows it
+        test_noise = fixed_noise(test, generator)
+        test_losses = [evaluate(test, test_noise)]
     if val is not None:
         # A stream apart, so that validating leaves the training run unchanged.
         val_noise = fixed_noise(val, torch.Generator().manual_seed(cfg.seed + 2**33))
@@ -160,7 +168,7 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
         for start in range(0, len(train), cfg.batch_size):
             model.beta = kl_weight(cfg, len(train_losses), steps_per_epoch)
             batch = train[order[start:start + cfg.batch_size]]
-            losses = train_step(cfg, model, optim, batch, generator)
+            losses = train_step(cfg, model, optim, batch, generator, objective)
             if not np.all(np.isfinite(losses)):
                 raise FloatingPointError(
                     f"non-finite loss {losses} at step {len(train_losses)} "
@@ -172,11 +180,12 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
             if cfg.sample_each_step:
                 samples_per_step.append(
                     generate_samples(cfg, model, cfg.n_samples, True, sampler))
-        test_losses.append(evaluate(test, test_noise))
-        bar.set_postfix(test_loss=f"{test_losses[-1][0]:.4f}")
+        if test is not None:
+            test_losses.append(evaluate(test, test_noise))
+            bar.set_postfix(test_loss=f"{test_losses[-1][0]:.4f}")
         if val is not None:
             val_losses.append(evaluate(val, val_noise))
-            if val_losses[-1][1:].sum() < val_losses[best_epoch][1:].sum():
+            if selection_loss(val_losses[-1]) < selection_loss(val_losses[best_epoch]):
                 best_epoch, best_state = epoch + 1, copy.deepcopy(model.state_dict())
     bar.close()
     if val is not None:
@@ -184,7 +193,7 @@ def run_model(cfg, train_data, test_data, val_data=None) -> TrainingResult:
     return TrainingResult(
         model=model,
         train_losses=np.stack(train_losses),
-        test_losses=np.stack(test_losses),
+        test_losses=None if test is None else np.stack(test_losses),
         samples_with_noise=generate_samples(cfg, model, cfg.n_samples, True, sampler),
         samples_no_noise=generate_samples(cfg, model, cfg.n_samples, False, sampler),
         samples_per_step=np.stack(samples_per_step) if cfg.sample_each_step else None,
