@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 
-.PHONY: help install test test-unit test-notebooks lab lint notebooks book bench hooks clean
+.PHONY: help install test test-unit test-notebooks lab lint notebooks book bench hooks retarget clean
 
 help:
 	@echo "make book   build the tutorial site into docs/_build/html (sets everything up)"
@@ -14,6 +14,7 @@ help:
 	@echo "make lab    open JupyterLab with Jupytext (.py notebooks open as notebooks)"
 	@echo "make lint   ruff;  make bench  benchmarks;  make notebooks  regenerate .ipynb from .py"
 	@echo "make hooks  install the pre-commit hooks (ruff, notebook pairs in sync, outputs stripped)"
+	@echo "make retarget REPO=owner/name  point badges, install cells and docs at a fork"
 	@echo "make clean  remove the environment, caches and build outputs"
 
 # Create the virtual environment and install pinned versions (torch==2.13.0, CPU wheel).
@@ -91,6 +92,13 @@ $(MATHJAX)/es5/tex-mml-chtml.js: docs/fetch_mathjax.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
+
+# A fork: the repository address lives in pyproject.toml ([project.urls] Repository); this
+# rewrites it there and in every copy (Colab badges and install cells of both halves of each
+# notebook pair, CONTRIBUTING, README, docs). tests/test_repository_address.py checks them.
+retarget: $(STAMP)
+	@test -n "$(REPO)" || { echo "usage: make retarget REPO=owner/name" >&2; exit 2; }
+	$(PY) tools/retarget.py "$(REPO)"
 
 clean:
 	rm -rf $(VENV) docs/_build docs/jupyter_execute .pytest_cache .ruff_cache build *.egg-info
