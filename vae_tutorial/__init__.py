@@ -9,6 +9,7 @@ collapse).
 
 from .analysis import (
     LinearOptimum,
+    ignore_z_baseline,
     ignore_z_ceiling,
     kl_per_dimension,
     linear_optimum,
@@ -71,7 +72,8 @@ __all__ = [
     "SOURCE_COV", "SOURCE_MU", "GaussianMLP", "LinearOptimum", "LossParts",
     "TrainingResult", "VAE", "VAEOutput", "build_vae", "check_data", "check_gaussian",
     "converged_config", "default_config", "gaussian_entropy", "gaussian_kl",
-    "gaussian_nll", "generate_samples", "ignore_z_ceiling", "iwae_nll",
+    "gaussian_nll", "generate_samples", "ignore_z_baseline", "ignore_z_ceiling",
+    "iwae_nll",
     "kl_per_dimension",
     "linear_optimum", "linear_posterior", "log_weight_chunks", "log_weights",
     "negative_elbo", "resolve_device", "run_model", "run_test", "sample_gaussian",
