@@ -148,3 +148,49 @@ def plot_reparameterization_graph(ax, reparameterized: bool):
     ax.set(title=title, xlim=(-1.7, 1.9), ylim=(-0.6, 6.6))
     ax.axis("off")
     return ax
+
+
+def plot_vae_diagram(ax=None):
+    """The VAE at a glance, left to right: data x, the encoder q_phi(z|x), a latent z,
+    the decoder p_theta(x|z), and x again; the prior p(z) = N(0, I) feeds z from above.
+    Under it, what each half does and the loss that trains both.
+
+    Draws on ``ax`` (a new 9 x 3 inch figure when None) and returns it.  The first
+    picture of ``notebooks/00_vae_in_one_page``.
+    """
+    if ax is None:
+        ax = plt.subplots(figsize=(9, 3))[1]
+    style = dict(ha="center", va="center", fontsize=11)
+    nodes = [(0.7, r"data $\mathbf{x}$", "white"),
+             (2.9, "encoder\n" + r"$q_\phi(\mathbf{z} \mid \mathbf{x})$", "#dbe9f6"),
+             (5.0, r"latent $\mathbf{z}$", "white"),
+             (7.1, "decoder\n" + r"$p_\theta(\mathbf{x} \mid \mathbf{z})$", "#dff2dc"),
+             (9.45, r"$\mathbf{x}$ again" + "\n(or a new one)", "white")]
+    for x, label, color in nodes:
+        ax.text(x, 1.6, label, bbox=dict(boxstyle="round,pad=0.45", facecolor=color,
+                                         edgecolor="black"), **style)
+    ax.text(5.0, 3.0, r"prior $p(\mathbf{z}) = \mathcal{N}(\mathbf{0}, I)$",
+            bbox=dict(boxstyle="round,pad=0.4", facecolor="#eeeeee",
+                      edgecolor="gray"), **style)
+    arrow = dict(arrowstyle="-|>", color="black", lw=1.3, shrinkA=0, shrinkB=0)
+    mu_z = r"$\boldsymbol{\mu}_z$" + "\n" + r"$\log\boldsymbol{\sigma}_z^2$"
+    mu_x = r"$\boldsymbol{\mu}_x$" + "\n" + r"$\log\boldsymbol{\sigma}_x^2$"
+    edges = [(1.3, 2.1, ""), (3.7, 4.35, mu_z), (5.65, 6.3, ""), (7.9, 8.6, mu_x)]
+    for start, end, label in edges:
+        ax.annotate("", xy=(end, 1.6), xytext=(start, 1.6), arrowprops=arrow)
+        ax.text((start + end) / 2, 1.72, label, ha="center", va="bottom", fontsize=9)
+    ax.annotate("", xy=(5.0, 1.95), xytext=(5.0, 2.7), arrowprops=arrow)
+    for x0, x1, text, color in ((0.3, 4.7, "inference: which $\\mathbf{z}$ could have "
+                                 "made this $\\mathbf{x}$?", "tab:blue"),
+                                (5.3, 9.7, "generation: from $\\mathbf{z}$ to "
+                                 "$\\mathbf{x}$", "tab:green")):
+        ax.plot([x0, x0, x1, x1], [0.85, 0.75, 0.75, 0.85], color=color, lw=1.2)
+        ax.text((x0 + x1) / 2, 0.55, text, color=color, ha="center", va="top",
+                fontsize=10)
+    ax.text(5.0, -0.15, r"loss $= -\log p_\theta(\mathbf{x} \mid \mathbf{z})"
+            r" + \mathrm{KL}\left(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\,"
+            r" p(\mathbf{z})\right)$  (the negative ELBO)", ha="center", va="center",
+            fontsize=10.5)
+    ax.set(title="A variational autoencoder", xlim=(0, 10.2), ylim=(-0.5, 3.4))
+    ax.axis("off")
+    return ax
