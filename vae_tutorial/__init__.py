@@ -4,7 +4,7 @@ Modules: config, data, model, objectives, training, sampling, evaluation, analys
 plotting, notebook, persistence (keeping a trained model); beyond the 2-D Gaussian:
 variants (other decoders and networks), digits (images), mixtures, quadrature, gaps,
 iwae_training (where the Gaussian VAE falls short), rate_distortion (beta and posterior
-collapse).
+collapse), mnist (28 x 28 digits, binarised).
 """
 
 from .analysis import (
@@ -16,7 +16,13 @@ from .analysis import (
     linear_posterior,
     negative_elbo,
 )
-from .config import converged_config, default_config, digits_config, validate_config
+from .config import (
+    converged_config,
+    default_config,
+    digits_config,
+    mnist_config,
+    validate_config,
+)
 from .data import (
     SOURCE_COV,
     SOURCE_MU,
@@ -42,9 +48,25 @@ from .evaluation import iwae_nll, log_weight_chunks, log_weights
 from .gaps import GapSplit, gap_split, optimise_q
 from .iwae_training import iwae_loss, train_iwae
 from .mixtures import GaussianMixture, mixture_dataset, mixture_preset
+from .mnist import (
+    binarize,
+    check_pixels,
+    ignore_z_bernoulli_nll,
+    ignore_z_pixel_probs,
+    mnist_dataset,
+    mnist_labels,
+    plot_images,
+    read_idx,
+)
 from .model import VAE, GaussianMLP, LossParts, VAEOutput, build_vae
 from .notebook import setup_notebook, show_source
-from .objectives import categorical_nll, gaussian_kl, gaussian_nll, sample_latents
+from .objectives import (
+    bernoulli_nll,
+    categorical_nll,
+    gaussian_kl,
+    gaussian_nll,
+    sample_latents,
+)
 from .persistence import load_model, save_model
 from .quadrature import grid_posterior, quadrature_nll
 from .rate_distortion import (
@@ -63,7 +85,14 @@ from .rate_distortion import (
 )
 from .sampling import generate_samples
 from .training import TrainingResult, resolve_device, run_model, run_test, train_step
-from .variants import CategoricalVAE, FixedVarianceDecoder, make_vae
+from .variants import (
+    BernoulliVAE,
+    CategoricalVAE,
+    ConvDecoder,
+    ConvEncoder,
+    FixedVarianceDecoder,
+    make_vae,
+)
 
 __version__ = "0.1.0"
 
@@ -93,4 +122,8 @@ __all__ = [
     "beta_sweep",
     "collapse_beta", "distance_to_curve", "fit_linear_vae", "learned_variance",
     "linear_beta_objective", "rate_distortion_curve",
+    # 28 x 28 MNIST: Bernoulli decoder, convolutions (13)
+    "BernoulliVAE", "ConvDecoder", "ConvEncoder", "bernoulli_nll", "binarize",
+    "check_pixels", "ignore_z_bernoulli_nll", "ignore_z_pixel_probs", "mnist_config",
+    "mnist_dataset", "mnist_labels", "plot_images", "read_idx",
 ]

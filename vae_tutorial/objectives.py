@@ -1,8 +1,9 @@
 """The pieces of the VAE objective: reparameterization, Gaussian KL, Gaussian NLL, and
-the categorical NLL of a decoder for discrete data.
+the categorical and Bernoulli NLLs of decoders for discrete data.
 
 Taught in ``notebooks/03_reparameterization`` (``sample_latents``),
-``notebooks/04_loss`` and ``notebooks/09_digits`` (``categorical_nll``).  Shapes:
+``notebooks/04_loss``, ``notebooks/09_digits`` (``categorical_nll``) and
+``notebooks/13_mnist`` (``bernoulli_nll``).  Shapes:
 ``num_mc`` Monte-Carlo samples, ``batch`` data points, ``latent`` or ``dim`` features.
 """
 
@@ -55,3 +56,14 @@ def categorical_nll(x: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
     shape = torch.broadcast_shapes(index.shape[:-1], log_probs.shape[:-1])
     index = index.expand(*shape, 1)
     return -log_probs.expand(*shape, log_probs.shape[-1]).gather(-1, index).squeeze(-1)
+
+
+def bernoulli_nll(x: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """-log Bernoulli(x | sigmoid(logits)) per dimension, in nats; shapes broadcast.
+
+    x: values in [0, 1] (a likelihood for x in {0, 1}; for grey values in between this
+    is the binary cross-entropy, not a log-probability); logits: ``[..., dim]``.
+    -log p = log(1 + e^l) - x l, computed with a stable softplus.  Taught in
+    ``notebooks/13_mnist``.
+    """
+    return torch.nn.functional.softplus(logits) - x * logits

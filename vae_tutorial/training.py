@@ -16,6 +16,7 @@ import torch
 
 from .config import validate_config
 from .data import check_data, check_levels
+from .mnist import check_pixels
 from .model import VAE
 from .progress import progress_bar
 from .sampling import generate_samples
@@ -102,11 +103,13 @@ def kl_weight(cfg, step: int, steps_per_epoch: int) -> float:
 
 
 def as_tensor(cfg, data, name: str, device: torch.device) -> torch.Tensor:
-    """Check ``data`` ``[N, cfg.input_dim]`` (and its levels for a categorical decoder);
-    return it as float32 on ``device``."""
+    """Check ``data`` ``[N, cfg.input_dim]`` (its levels for a categorical decoder, values
+    in [0, 1] for a Bernoulli one); return it as float32 on ``device``."""
     data = check_data(data, cfg.input_dim, name)
     if cfg.likelihood == "categorical":
         check_levels(data, cfg.num_values, name)
+    if cfg.likelihood == "bernoulli":
+        check_pixels(data, name)
     return torch.as_tensor(data, dtype=torch.float32).to(device)
 
 
@@ -133,6 +136,10 @@ def run_model(cfg, train_data, test_data, val_data=None,
     generator = torch.Generator().manual_seed(cfg.seed)  # training and test noise, CPU
     sampler = torch.Generator().manual_seed(cfg.seed + 2**32)  # samples, a stream apart
     rng = np.random.default_rng(cfg.seed)  # shuffling
+    # Bernoulli decoder: a fresh 0/1 draw of the training images each epoch, pixel i
+    # white with probability x_i (dynamic binarisation), on a stream of its own.
+    dynamic = cfg.likelihood == "bernoulli" and cfg.dynamic_binarization
+    binarizer = torch.Generator().manual_seed(cfg.seed + 2**34)
     model = make_vae(cfg).to(device)
     model.config = cfg  # the validated settings travel with it (save_model)
     optim = torch.optim.Adam(model.parameters(), lr=cfg.lr,
@@ -165,9 +172,11 @@ def run_model(cfg, train_data, test_data, val_data=None,
     bar = progress_bar(steps_per_epoch * cfg.num_epochs, disable=not cfg.progress)
     for epoch in range(cfg.num_epochs):
         order = torch.as_tensor(rng.permutation(len(train)), device=device)
+        images = train if not dynamic else (
+            torch.rand(train.shape, generator=binarizer).to(device) < train).float()
         for start in range(0, len(train), cfg.batch_size):
             model.beta = kl_weight(cfg, len(train_losses), steps_per_epoch)
-            batch = train[order[start:start + cfg.batch_size]]
+            batch = images[order[start:start + cfg.batch_size]]
             losses = train_step(cfg, model, optim, batch, generator, objective)
             if not np.all(np.isfinite(losses)):
                 raise FloatingPointError(

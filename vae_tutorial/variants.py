@@ -1,9 +1,11 @@
-"""Beyond the 2-D tutorial's model: deeper MLPs, a fixed decoder variance, and a
-categorical decoder for discrete data such as pixels; ``make_vae`` builds whichever the
-config asks for (``run_model`` uses it).
+"""Beyond the 2-D tutorial's model: deeper MLPs, a fixed decoder variance, a
+categorical decoder for discrete data such as pixels, a Bernoulli decoder for black and
+white pixels and a convolutional encoder/decoder for images; ``make_vae`` builds
+whichever the config asks for (``run_model`` uses it).
 
-Taught in ``notebooks/09_digits`` (``CategoricalVAE``) and
-``notebooks/11_rate_distortion`` (``FixedVarianceDecoder``).  The default config still
+Taught in ``notebooks/09_digits`` (``CategoricalVAE``),
+``notebooks/11_rate_distortion`` (``FixedVarianceDecoder``) and ``notebooks/13_mnist``
+(``BernoulliVAE``, ``ConvEncoder``, ``ConvDecoder``).  The default config still
 gets ``build_vae``'s model.
 """
 
@@ -16,7 +18,7 @@ import torch
 from torch import nn
 
 from .model import VAE, build_vae
-from .objectives import categorical_nll, sample_latents
+from .objectives import bernoulli_nll, categorical_nll, sample_latents
 
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU,
                "elu": nn.ELU}
@@ -99,12 +101,100 @@ class CategoricalVAE(VAE):
         return draws.to(device=probs.device, dtype=probs.dtype)
 
 
+class BernoulliOutput(NamedTuple):
+    """What ``BernoulliVAE.forward`` returns; as ``VAEOutput`` but with logits."""
+
+    z: torch.Tensor  # [num_mc, batch, latent]
+    mu_z: torch.Tensor  # [batch, latent]
+    log_var_z: torch.Tensor  # [batch, latent]
+    logits_x: torch.Tensor  # [num_mc, batch, input]
+
+    @property
+    def decoded(self) -> torch.Tensor:
+        return self.logits_x
+
+
+class BernoulliVAE(VAE):
+    """A VAE for pixels that are 0 or 1: p_theta(x|z) = prod_i Bernoulli(x_i | p_i(z)),
+    p_i = sigmoid(logits_i(z)).  KL, loss, training and evaluation are ``VAE``'s."""
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """p_theta(x|z): ``[..., latent]`` -> logits ``[..., input]``."""
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor, noise: torch.Tensor) -> BernoulliOutput:
+        mu_z, log_var_z = self.encode(x)
+        z = sample_latents(mu_z, log_var_z, noise)
+        return BernoulliOutput(z, mu_z, log_var_z, self.decode(z))
+
+    def log_likelihood(self, x: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
+        """log p_theta(x|z) summed over data dimensions: ``[..., batch]``."""
+        return -bernoulli_nll(x, decoded).sum(dim=-1)
+
+    def sample_x(self, z: torch.Tensor, noise: bool = False,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+        """The probabilities p_i(z) of a white (1) pixel, or with ``noise`` one draw
+        x ~ p_theta(x|z) of 0s and 1s; ``[..., input]``."""
+        probs = torch.sigmoid(self.decode(z))
+        if not noise:
+            return probs
+        uniform = torch.rand(probs.shape, generator=generator).to(probs.device)
+        return (uniform < probs).to(probs.dtype)
+
+
+class ConvEncoder(nn.Module):
+    """q_phi(z|x) for images: ``[batch, height * width]`` -> two stride-2 convolutions
+    (``channels``, then 2 x ``channels``; each halves the sides) -> an MLP to
+    ``[batch, 2 * latent_dim]`` = [mu_z; log_var_z]."""
+
+    def __init__(self, image_shape: tuple[int, int], channels: int, hidden_dim: int,
+                 latent_dim: int, hidden_layers: int = 1, activation: str = "elu"):
+        super().__init__()
+        self.image_shape = tuple(image_shape)
+        act = ACTIVATIONS[activation]
+        self.conv = nn.Sequential(
+            nn.Conv2d(1, channels, 4, stride=2, padding=1), act(),
+            nn.Conv2d(channels, 2 * channels, 4, stride=2, padding=1), act(),
+            nn.Flatten())
+        height, width = self.image_shape
+        features = 2 * channels * (height // 4) * (width // 4)
+        self.head = mlp(features, hidden_dim, 2 * latent_dim, hidden_layers, activation)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        images = x.reshape(-1, 1, *self.image_shape)  # [batch, 1, height, width]
+        return self.head(self.conv(images)).reshape(*x.shape[:-1], -1)
+
+
+class ConvDecoder(nn.Module):
+    """p_theta(x|z) for images, ``ConvEncoder`` mirrored: ``[..., latent_dim]`` -> an
+    MLP to 2 x ``channels`` maps of a quarter of the sides -> two stride-2 transposed
+    convolutions -> one logit per pixel, ``[..., height * width]``."""
+
+    def __init__(self, image_shape: tuple[int, int], channels: int, hidden_dim: int,
+                 latent_dim: int, hidden_layers: int = 1, activation: str = "elu"):
+        super().__init__()
+        height, width = image_shape
+        self.maps = (2 * channels, height // 4, width // 4)
+        act = ACTIVATIONS[activation]
+        features = 2 * channels * (height // 4) * (width // 4)
+        self.head = nn.Sequential(
+            mlp(latent_dim, hidden_dim, features, hidden_layers, activation), act())
+        self.deconv = nn.Sequential(
+            nn.ConvTranspose2d(2 * channels, channels, 4, stride=2, padding=1), act(),
+            nn.ConvTranspose2d(channels, 1, 4, stride=2, padding=1), nn.Flatten())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        maps = self.head(z.reshape(-1, z.shape[-1])).reshape(-1, *self.maps)
+        return self.deconv(maps).reshape(*z.shape[:-1], -1)
+
+
 def make_vae(cfg) -> VAE:
     """A fresh VAE for any valid ``cfg``: ``build_vae``'s model for the tutorial's
     default network, else MLPs with ``cfg.hidden_layers`` layers of ``cfg.activation``
-    and the decoder that ``cfg.likelihood`` and ``cfg.decoder_variance`` ask for."""
-    if (cfg.likelihood, cfg.decoder_variance, cfg.hidden_layers, cfg.activation) == (
-            "gaussian", "learned", 1, "tanh"):
+    (or with ``cfg.network="conv"`` the convolutional pair) and the decoder that
+    ``cfg.likelihood`` and ``cfg.decoder_variance`` ask for."""
+    if (cfg.likelihood, cfg.decoder_variance, cfg.hidden_layers, cfg.activation,
+            cfg.network) == ("gaussian", "learned", 1, "tanh", "mlp"):
         model = build_vae(cfg)
         model.beta = cfg.beta
         return model
@@ -112,7 +202,13 @@ def make_vae(cfg) -> VAE:
     def net(n_in: int, n_out: int) -> nn.Sequential:
         return mlp(n_in, cfg.hidden_dim, n_out, cfg.hidden_layers, cfg.activation)
 
+    if cfg.network == "conv":
+        sizes = (cfg.image_shape, cfg.channels, cfg.hidden_dim, cfg.latent_dim,
+                 cfg.hidden_layers, cfg.activation)
+        return BernoulliVAE(ConvEncoder(*sizes), ConvDecoder(*sizes), cfg.beta)
     encoder = net(cfg.input_dim, 2 * cfg.latent_dim)
+    if cfg.likelihood == "bernoulli":
+        return BernoulliVAE(encoder, net(cfg.latent_dim, cfg.input_dim), cfg.beta)
     if cfg.likelihood == "categorical":
         decoder = net(cfg.latent_dim, cfg.input_dim * cfg.num_values)
         return CategoricalVAE(encoder, decoder, cfg.num_values, cfg.beta)
