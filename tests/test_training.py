@@ -161,3 +161,12 @@ def test_run_model_without_test_data(data):
     cfg = default_config(sample_each_step=False, **SMALL)
     result = run_model(cfg, data[0], None)
     assert result.test_losses is None and result.train_losses.shape == (8, 3)
+
+
+def test_per_step_samples_leave_training_unchanged(data):
+    # The samples have a generator of their own (notebook 05 states this).
+    cfg = default_config(**SMALL)
+    with_samples = run_model(cfg, *data)
+    without = run_model(dict(cfg, sample_each_step=False), *data)
+    np.testing.assert_array_equal(with_samples.train_losses, without.train_losses)
+    np.testing.assert_array_equal(with_samples.test_losses, without.test_losses)
