@@ -218,7 +218,7 @@ show_source(true_log_prob)
 # %%
 ours = true_log_prob(train_data, mu, cov)
 scipy_reference = stats.multivariate_normal(mu, cov).logpdf(train_data)
-print(f"largest difference from SciPy's logpdf: {np.abs(ours - scipy_reference).max():.1e}")
+print(f"largest difference from SciPy: {np.abs(ours - scipy_reference).max():.1e}")
 entropy = gaussian_entropy(cov)
 print(f"entropy H {entropy:.4f} nats vs mean -log p(x) over the training data "
       f"{-ours.mean():.4f}")

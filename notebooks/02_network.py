@@ -1,20 +1,14 @@
 # %% [markdown]
 # # 02 · The networks: encoder and decoder
 #
+# A VAE has two halves: an encoder that maps a data point to a distribution over latents,
+# and a decoder that maps a latent back to a distribution over data. Both are the same small
+# neural network, which outputs a mean and a log-variance. Here we build them, follow a batch
+# through them, and count their parameters.
+#
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/02_network.ipynb)
-#
-# **What you will learn**
-#
-# - the two conditional distributions of a VAE, the **encoder** $q_\phi(\mathbf{z} \mid
-#   \mathbf{x})$ and the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$, both diagonal
-#   Gaussians whose parameters come from a small neural network;
-# - `GaussianMLP`, the one two-layer network used for both, and why it predicts a
-#   **log-variance** rather than a variance;
-# - how `VAE.encode` and `VAE.decode` split the network's output into a mean and a
-#   log-variance, and the shape of every tensor along the way;
-# - how many parameters the model has, counted by hand and checked against PyTorch.
 
-# %% tags=["hide-input"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
@@ -33,8 +27,26 @@ from vae_tutorial import setup_notebook
 
 device = setup_notebook(seed=0)
 
+# %% tags=["hide-input"]
+# The picture: the two networks of a VAE and what flows between them.
+import matplotlib.pyplot as plt
+
+from vae_tutorial.plotting import plot_vae_diagram
+
+ax = plot_vae_diagram()
+ax.set_title("The two networks of a VAE, and what they output")
+plt.show()
+
 # %% [markdown]
-# We import PyTorch, matplotlib and the parts of the package this notebook teaches.
+# **What you will learn**
+#
+# - the two conditional distributions of a VAE, the **encoder** $q_\phi(\mathbf{z} \mid
+#   \mathbf{x})$ and the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$, both diagonal
+#   Gaussians computed by a network;
+# - `GaussianMLP`, the two-layer network used for both, and why it outputs a
+#   **log-variance**;
+# - how `VAE.encode` and `VAE.decode` split that output, and the shape of every tensor;
+# - how many parameters the model has, counted by hand and by PyTorch.
 
 # %%
 import matplotlib.pyplot as plt
@@ -53,23 +65,21 @@ from vae_tutorial import (
 # %% [markdown]
 # ## Two conditional distributions
 #
-# In notebook 01 we saw that a latent variable $\mathbf{z} \sim \mathcal{N}(\mathbf{0}, I)$ can
-# explain correlated data if, given $\mathbf{z}$, the coordinates of $\mathbf{x}$ are
-# independent. A VAE needs two conditional distributions to work with this idea:
+# Notebook 01 explained correlated data by a latent $\mathbf{z} \sim \mathcal{N}(\mathbf{0},
+# I)$ given which the coordinates of $\mathbf{x}$ are independent. A VAE works with two
+# conditional distributions:
 #
-# - the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$, which goes from a latent to data.
-#   It is the generative model: draw $\mathbf{z}$ from the prior, then $\mathbf{x}$ from the
+# - the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$ goes from a latent to data. It is
+#   the generative model: draw $\mathbf{z}$ from the prior, then $\mathbf{x}$ from the
 #   decoder;
-# - the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$, which goes from a data point to the
-#   latents that could have produced it. It approximates the model's posterior
-#   $p_\theta(\mathbf{z} \mid \mathbf{x})$, which notebook 01 showed we cannot compute once
-#   the decoder is a neural network. Training needs the encoder (notebook 04), and so does
-#   everything that maps data to codes afterwards: reconstructions (notebook 06) and the
-#   likelihood estimates of notebook 07. Only *generating* new data needs the decoder
-#   alone.
+# - the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$ goes from a data point to the latents
+#   that could have produced it. It approximates the posterior $p_\theta(\mathbf{z} \mid
+#   \mathbf{x})$, which we cannot compute once the decoder is a neural network. Training needs
+#   it (notebook 04), and so do reconstructions and likelihood estimates; only *generating*
+#   new data needs the decoder alone.
 #
-# Both are diagonal Gaussians whose mean and variances are computed by a neural network, with
-# parameters $\theta$ (decoder) and $\phi$ (encoder):
+# Both are diagonal Gaussians whose means and variances a network computes, with parameters
+# $\theta$ (decoder) and $\phi$ (encoder):
 #
 # $$
 # q_\phi(\mathbf{z} \mid \mathbf{x}) = \mathcal{N}\big(\mathbf{z} \mid \boldsymbol{\mu}_z(\mathbf{x}),
@@ -78,20 +88,30 @@ from vae_tutorial import (
 # \operatorname{diag}(\boldsymbol{\sigma}_x^2(\mathbf{z}))\big).
 # $$
 #
-# > **If you are reading the source blog post:** it calls $p_\theta(\mathbf{x} \mid \mathbf{z})$
-# > the encoder and $q_\phi(\mathbf{z} \mid \mathbf{x})$ the decoder. That is swapped. The
-# > *en*coder turns data into a code, $\mathbf{x} \to \mathbf{z}$, so it is $q_\phi(\mathbf{z}
-# > \mid \mathbf{x})$; the *de*coder turns a code back into data, $\mathbf{z} \to \mathbf{x}$, so
-# > it is $p_\theta(\mathbf{x} \mid \mathbf{z})$. Its code (and ours) wires them the right way
-# > round; only the names in the text are swapped.
+# <details><summary><b>For readers of the source post</b></summary>
+#
+# - It calls $p_\theta(\mathbf{x} \mid \mathbf{z})$ the encoder and $q_\phi(\mathbf{z} \mid
+#   \mathbf{x})$ the decoder: swapped. The *en*coder turns data into a code, $\mathbf{x} \to
+#   \mathbf{z}$; the *de*coder turns a code back into data. Its code wires them the right way
+#   round; only the names in the text are swapped.
+# - Its shape comments, such as `[B, H, W, F]`, come from image code (height, width,
+#   features). Here a data point is a 2-vector: inputs are `[batch, 2]`, decoder outputs
+#   `[num_mc, batch, 2]`.
+# - The decoder's second output is called `log_sig2_x` in some functions and `log_sig_x` in
+#   others. Every use treats it as $\log\sigma^2$ (`torch.exp(log_sig_x / 2)` is a standard
+#   deviation): it is a log-**variance** everywhere, here always `log_var`.
+# - Its equation stacks the output as $[\log\boldsymbol{\sigma}^2; \boldsymbol{\mu}]$, but its
+#   code takes the first half as the mean. Here it is always $[\boldsymbol{\mu};
+#   \log\boldsymbol{\sigma}^2]$.
+#
+# </details>
 
 # %% [markdown]
 # ## One network for both: `GaussianMLP`
 #
-# Encoder and decoder have the same form, so one class serves for both. It is the two-layer
-# network of the original VAE paper (Kingma & Welling, 2014): a linear layer, a $\tanh$, and a
-# second linear layer whose output holds the mean and the log-variance side by side. For an
-# input $\mathbf{u}$ (a data point for the encoder, a latent for the decoder):
+# Encoder and decoder have the same form, so one class serves both: the two-layer network of
+# the original VAE paper (Kingma & Welling, 2014). For an input $\mathbf{u}$ (a data point for
+# the encoder, a latent for the decoder):
 #
 # $$
 # \mathbf{h} = \tanh(W_1 \mathbf{u} + \mathbf{b}_1), \qquad
@@ -100,46 +120,35 @@ from vae_tutorial import (
 # $$
 #
 # With `output_dim` $= m$, the second layer has $2m$ outputs: the first $m$ are the mean, the
-# last $m$ the log-variance. Here is the class:
+# last $m$ the log-variance.
 
 # %%
 show_source(GaussianMLP)
 
 # %% [markdown]
-# > **If you are reading the source blog post:** its equation stacks the output as
-# > $[\log\boldsymbol{\sigma}^2; \boldsymbol{\mu}]$, but its code takes the *first* half as the
-# > mean. The order is a convention the network learns either way; what matters is that the
-# > code that splits the output agrees with itself. Here it is always $[\boldsymbol{\mu};
-# > \log\boldsymbol{\sigma}^2]$.
-
-# %% [markdown]
 # ## Why predict a log-variance?
 #
-# A variance must be positive, but a linear layer can output any real number. If the network
-# predicted $\sigma^2$ directly, a negative output would be an invalid distribution (and
-# $\log \sigma^2$ in the loss would be NaN). Predicting $s = \log \sigma^2$ and computing
+# A variance must be positive, but a linear layer outputs any real number. Predicting $s =
+# \log \sigma^2$ and using
 #
 # $$
 # \sigma^2 = e^{s}, \qquad \sigma = e^{s/2}
 # $$
 #
-# removes the problem: every real $s$ gives a positive variance. It also helps with the
-# *range*: variances worth modelling span many orders of magnitude, from a very confident
-# $10^{-4}$ to a vague $10^{2}$, and in log-space that is the modest interval $[-9.2, 4.6]$.
-# Equal steps in $s$ multiply the variance by equal factors, which suits a network whose
-# outputs start near zero. The left panel shows that a raw output used as a variance goes
-# negative while $e^s$ never does; the right panel, on a logarithmic axis, shows how a small
-# range of $s$ covers a huge range of variances.
+# turns a constrained quantity into an unconstrained one: every real $s$ is a valid
+# variance, so gradient descent can move $s$ freely, with no clipping and no invalid steps.
+# That is the real benefit. A second one is range: variances from $10^{-4}$ to $10^{2}$ are
+# the modest interval $s \in [-9.2, 4.6]$, and equal steps in $s$ multiply the variance by
+# equal factors. The figure shows both.
 
 # %%
 s = np.linspace(-10, 10, 400)
-fig, (ax_lin, ax_log) = plt.subplots(1, 2, figsize=(12, 4))
 s_small = np.linspace(-3, 2, 200)
+fig, (ax_lin, ax_log) = plt.subplots(1, 2, figsize=(12, 4))
 ax_lin.plot(s_small, np.exp(s_small), lw=2, label=r"$\sigma^2 = e^{s}$ (always $> 0$)")
 ax_lin.plot(s_small, s_small, "--", color="tab:red",
             label=r"$\sigma^2 = s$ (raw output)")
 ax_lin.axhspan(-3, 0, color="tab:red", alpha=0.1, label="invalid: negative variance")
-ax_lin.axhline(0, color="black", lw=0.8)
 ax_lin.set(title="Turning a network output into a variance",
            xlabel="network output $s$", ylabel=r"variance $\sigma^2$", ylim=(-3, 7.5))
 ax_lin.legend(loc="upper left")
@@ -147,30 +156,21 @@ ax_log.semilogy(s, np.exp(s), lw=2, label=r"variance $\sigma^2 = e^{s}$")
 ax_log.semilogy(s, np.exp(s / 2), lw=2, label=r"standard deviation $\sigma = e^{s/2}$")
 ax_log.set(title=r"A log-variance in $[-10, 10]$ spans nearly 9 orders of magnitude",
            xlabel=r"log-variance $s = \log \sigma^2$", ylabel="value (log scale)")
-ax_log.grid(True, which="major", alpha=0.3)
 ax_log.legend()
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# In code, the variance is `torch.exp(log_var)` and the standard deviation is
-# `torch.exp(log_var / 2)`, never `torch.sqrt` of something that might be negative. Even extreme
-# log-variances give a valid, positive variance in `float32`:
+# In code, the variance is `torch.exp(log_var)` and the standard deviation
+# `torch.exp(log_var / 2)`, never the square root of something that might be negative. The
+# floating-point range still sets limits: in `float32`, $e^s$ overflows to infinity beyond
+# $s \approx 88.7$ and underflows to 0 below about $-104$. Trained log-variances in this
+# tutorial stay far inside that range:
 
 # %%
-log_var = torch.tensor([-30.0, -1.0, 0.0, 1.0, 30.0])
-variance, std = torch.exp(log_var), torch.exp(log_var / 2)
-print("log_var :", log_var.numpy())
-print("variance:", variance.numpy())
-assert (variance > 0).all() and torch.isfinite(variance).all()
-assert torch.allclose(std, variance.sqrt())  # exp(s / 2) is the square root of exp(s)
-
-# %% [markdown]
-# > **If you are reading the source blog post:** the decoder's second output is called
-# > `log_sig2_x` in some functions and `log_sig_x` in others. The name `log_sig_x` suggests
-# > $\log \sigma$, but every use of it (`torch.exp(log_sig_x / 2)` as a standard deviation)
-# > treats it as $\log \sigma^2$. It is a log-**variance** everywhere; in this package it is
-# > always called `log_var`.
+log_var = torch.tensor([-104.0, -103.0, -1.0, 0.0, 88.0, 89.0])
+for s_value, variance_value in zip(log_var.tolist(), torch.exp(log_var).tolist()):
+    print(f"log_var {s_value:+7.1f}  ->  variance {variance_value:.4g}")
 
 # %% [markdown]
 # ## Building the VAE
@@ -186,14 +186,12 @@ assert torch.allclose(std, variance.sqrt())  # exp(s / 2) is the square root of 
 show_source(build_vae)
 
 # %% [markdown]
-# The sizes are the source post's settings, held in `default_config()` (notebook 05 covers the
-# config in full). We seed PyTorch first so that the random initial weights are the same on
-# every run, then print the model: PyTorch lists each module with its sizes.
+# The sizes are the source post's settings, held in `default_config()` (notebook 05 covers
+# the config). We seed PyTorch so the random initial weights are the same on every run, then
+# print the model.
 
 # %%
 cfg = default_config()
-print(f"input_dim = {cfg.input_dim}, hidden_dim = {cfg.hidden_dim}, "
-      f"latent_dim = {cfg.latent_dim}")
 torch.manual_seed(0)
 model = build_vae(cfg)
 print(model)
@@ -212,65 +210,42 @@ show_source(VAE.encode)
 show_source(VAE.decode)
 
 # %% [markdown]
-# Let us follow a batch of $B = 5$ training points through the model and print every shape. The
-# raw network output has $2J = 4$ columns; `encode` hands back two tensors of $J = 2$ columns.
+# We follow a batch of $B = 5$ training points through the model. Then we decode latents
+# drawn from the encoder's distribution, $\mathbf{z} = \boldsymbol{\mu}_z +
+# \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}$ (notebook 03 explains this line), with
+# $T = 3$ draws per point. Because `nn.Linear` acts on the last axis only, `decode` accepts
+# the extra leading axis: `z` is `[num_mc, batch, latent]` = `[3, 5, 2]`, and so are the
+# outputs. This is how the loss decodes several draws at once.
 
 # %%
 train_data, _ = source_dataset(seed=0)
 x = torch.from_numpy(train_data[:5])  # [batch, input] = [5, 2]
 params_z = model.encoder(x)  # the raw network output, [mu_z; log_var_z]
 mu_z, log_var_z = model.encode(x)
-print("x          ", list(x.shape))
-print("params_z   ", list(params_z.shape))
-print("mu_z       ", list(mu_z.shape))
-print("log_var_z  ", list(log_var_z.shape))
 
-assert params_z.shape == (5, 4) and mu_z.shape == (5, 2) and log_var_z.shape == (5, 2)
-assert torch.equal(mu_z, params_z[:, :2]) and torch.equal(log_var_z, params_z[:, 2:])
-
-# %% [markdown]
-# The decoder takes latents and returns the mean and log-variance of $\mathbf{x}$. We feed it
-# latents drawn from the encoder's distribution, $\mathbf{z} = \boldsymbol{\mu}_z +
-# \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}$ (notebook 03 explains this line).
-# Because `nn.Linear` acts on the last axis only, `decode` also accepts extra leading axes: with
-# $T = 3$ draws per data point, `z` has shape `[num_mc, batch, latent]` = `[3, 5, 2]`, and the
-# outputs keep the leading `[3, 5]`. This is how the loss will decode several draws at once.
-
-# %%
 gen = torch.Generator().manual_seed(0)
 noise = torch.randn(3, 5, 2, generator=gen)  # [num_mc, batch, latent]
 z = mu_z + torch.exp(log_var_z / 2) * noise  # [num_mc, batch, latent]
 mu_x, log_var_x = model.decode(z)
-print("z          ", list(z.shape))
-print("mu_x       ", list(mu_x.shape))
-print("log_var_x  ", list(log_var_x.shape))
-
+for name, tensor in [("x", x), ("params_z", params_z), ("mu_z", mu_z),
+                     ("log_var_z", log_var_z), ("z", z), ("mu_x", mu_x),
+                     ("log_var_x", log_var_x)]:
+    print(f"{name:10s} {list(tensor.shape)}")
 assert mu_x.shape == (3, 5, 2) and log_var_x.shape == (3, 5, 2)
-# Decoding all draws at once equals decoding them one flat batch at a time.
-mu_flat, _ = model.decode(z.reshape(15, 2))
-assert torch.allclose(mu_x, mu_flat.reshape(3, 5, 2))
-
-# %% [markdown]
-# > **If you are reading the source blog post:** its shape comments, such as `inputs: [B, H, W,
-# > F]` and `[N, B, H, W, F]`, come from image code (height, width, features). Here a data point
-# > is a 2-vector, so the inputs are `[batch, 2]` and the decoder's outputs are
-# > `[num_mc, batch, 2]`.
 
 # %% [markdown]
 # ## Counting parameters
 #
-# A linear layer from $n_\text{in}$ to $n_\text{out}$ units has a weight matrix
-# $n_\text{out} \times n_\text{in}$ and a bias of $n_\text{out}$, so $n_\text{in} n_\text{out} +
-# n_\text{out}$ parameters. A `GaussianMLP` with input size $n$, hidden size $H$ and output
-# size $m$ therefore has
+# A linear layer from $n_\text{in}$ to $n_\text{out}$ units has $n_\text{in} n_\text{out} +
+# n_\text{out}$ parameters (weights and biases). A `GaussianMLP` with input size $n$, hidden
+# size $H$ and output size $m$ therefore has
 #
 # $$
 # \underbrace{n H + H}_{\text{first layer}} \;+\; \underbrace{2m H + 2m}_{\text{second layer}}
 # $$
 #
-# parameters. For the encoder ($n = 2$, $m = 2$) and the decoder ($n = 2$, $m = 2$) alike, with
-# $H = 512$: $2 \cdot 512 + 512 = 1{,}536$ and $512 \cdot 4 + 4 = 2{,}052$, so $3{,}588$ each and
-# $7{,}176$ in total. PyTorch agrees:
+# parameters. For the encoder and the decoder alike ($n = m = 2$, $H = 512$): $1{,}536 +
+# 2{,}052 = 3{,}588$ each, $7{,}176$ in total.
 
 # %%
 def count(module):
@@ -283,41 +258,30 @@ def mlp_formula(n_in, hidden, n_out):
 
 for name, parameter in model.named_parameters():
     print(f"{name:28s} {str(list(parameter.shape)):12s} {parameter.numel():6,d}")
-print(f"encoder {count(model.encoder):,}, decoder {count(model.decoder):,}, "
-      f"total {count(model):,}")
-
-encoder_formula = mlp_formula(cfg.input_dim, cfg.hidden_dim, cfg.latent_dim)
-decoder_formula = mlp_formula(cfg.latent_dim, cfg.hidden_dim, cfg.input_dim)
-assert count(model.encoder) == encoder_formula == 3_588
-assert count(model.decoder) == decoder_formula == 3_588
-assert count(model) == 7_176
+by_hand = (mlp_formula(cfg.input_dim, cfg.hidden_dim, cfg.latent_dim)
+           + mlp_formula(cfg.latent_dim, cfg.hidden_dim, cfg.input_dim))
+print(f"total: by hand {by_hand:,} vs PyTorch {count(model):,}")
+assert count(model) == by_hand
 
 # %% [markdown]
-# Seven thousand parameters is tiny by deep-learning standards, which is why every notebook in
-# this tutorial trains in seconds on a CPU.
+# Seven thousand parameters is tiny by deep-learning standards, which is why every notebook
+# here trains in seconds on a CPU.
 
 # %% [markdown]
 # ## What an untrained encoder says
 #
-# PyTorch initialises the weights of a linear layer with small random values (uniform in
-# $\pm 1/\sqrt{n_\text{in}}$). After the $\tanh$, the second layer sums 512 small terms, so
-# the untrained outputs are modest numbers: for the encoder, means $\boldsymbol{\mu}_z$
-# within about $\pm 1$ and log-variances within about $\pm 0.5$, i.e. variances $\sigma_z^2$
-# between roughly 0.6 and 1.5. Before training, then, each $q_\phi(\mathbf{z} \mid
-# \mathbf{x})$ is a broad blob not far from the prior $\mathcal{N}(\mathbf{0}, I)$, and it
-# carries little information about $\mathbf{x}$. The histograms below show this for all 10,000
-# training points. Training (notebook 05) will shape these outputs so that different points get
-# usefully different codes.
+# PyTorch initialises a linear layer with small random weights (uniform in $\pm
+# 1/\sqrt{n_\text{in}}$), so the untrained encoder's outputs are modest: means within about
+# $\pm 1$, log-variances within about $\pm 0.5$, variances between roughly 0.6 and 1.5. Each
+# $q_\phi(\mathbf{z} \mid \mathbf{x})$ starts as a broad blob not far from the prior, carrying
+# little information about $\mathbf{x}$. Training (notebook 05) shapes these outputs so that
+# different points get usefully different codes.
 
 # %%
 with torch.no_grad():
     mu_all, log_var_all = model.encode(torch.from_numpy(train_data))
-print(f"mu_z      in [{mu_all.min():+.2f}, {mu_all.max():+.2f}]")
-print(f"log_var_z in [{log_var_all.min():+.2f}, {log_var_all.max():+.2f}]"
-      f"  ->  sigma_z^2 in [{log_var_all.exp().min():.2f}, "
-      f"{log_var_all.exp().max():.2f}]")
-# Small outputs at initialisation:
-assert mu_all.abs().max() < 2 and log_var_all.abs().max() < 1
+print(f"over 10,000 points: mu_z in [{mu_all.min():+.2f}, {mu_all.max():+.2f}], "
+      f"sigma_z^2 in [{log_var_all.exp().min():.2f}, {log_var_all.exp().max():.2f}]")
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.5), sharey=True)
 for ax, values, label in zip(axes, (mu_all, log_var_all),
@@ -373,19 +337,47 @@ assert torch.isclose(torch.exp(s_answer / 2), torch.tensor(0.1))
 # %% [markdown]
 # ## Summary
 #
-# - The **encoder** is $q_\phi(\mathbf{z} \mid \mathbf{x})$ (data to latent) and the
-#   **decoder** is $p_\theta(\mathbf{x} \mid \mathbf{z})$ (latent to data); both are diagonal
-#   Gaussians. (The source post swaps the two names.)
-# - `GaussianMLP` is Linear $\to$ tanh $\to$ Linear, with $2m$ outputs stacked as
-#   $[\boldsymbol{\mu}; \log\boldsymbol{\sigma}^2]$. Predicting the log-variance keeps every
-#   variance positive ($\sigma^2 = e^s$) and a wide range of variances within a small range of
-#   outputs.
-# - `VAE.encode` and `VAE.decode` split the output with `chunk(2, dim=-1)`: `[batch, 2]` data
-#   gives `[batch, 2]` means and log-variances, and `decode` keeps any leading axes such as
-#   `[num_mc, batch, ...]`.
-# - `build_vae(default_config())` has $2 \times (2 \cdot 512 + 512 + 512 \cdot 4 + 4) = 7{,}176$
-#   parameters; untrained, its encoder maps every point to roughly $\mathcal{N}(\mathbf{0}, I)$.
+# - The **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$ maps data to a distribution over
+#   latents, the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$ maps a latent to a
+#   distribution over data; both are diagonal Gaussians.
+# - `GaussianMLP` is Linear $\to$ tanh $\to$ Linear, with $2m$ outputs
+#   $[\boldsymbol{\mu}; \log\boldsymbol{\sigma}^2]$. A log-variance makes the variance an
+#   unconstrained output ($\sigma^2 = e^s > 0$ for every real $s$).
+# - `VAE.encode` and `VAE.decode` split the output with `chunk(2, dim=-1)`; `decode` keeps
+#   leading axes such as `[num_mc, batch, ...]`.
+# - `build_vae(default_config())` has 7,176 parameters; untrained, its encoder maps every
+#   point to roughly the prior.
 #
-# **Next:** [03 · The reparameterization trick](03_reparameterization.ipynb) shows how to draw
-# $\mathbf{z} \sim q_\phi(\mathbf{z} \mid \mathbf{x})$ so that gradients can flow back into the
-# encoder.
+# **Next:** [03 · The reparameterization trick](03_reparameterization.ipynb) draws
+# $\mathbf{z} \sim q_\phi(\mathbf{z} \mid \mathbf{x})$ so that gradients reach the encoder.
+
+# %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
+# Checks: the numbers this page states, for this seed (and the rules behind them).
+# float32 limits of exp: overflow beyond ~88.7, underflow to 0 below ~-104
+def exp32(value):
+    return torch.exp(torch.tensor(value, dtype=torch.float32))
+
+
+variance, std = torch.exp(log_var), torch.exp(log_var / 2)
+assert torch.isfinite(exp32(88.72)) and exp32(88.73).isinf()  # log(float32 max) = 88.72
+assert exp32(-103.9) > 0 and exp32(-104.0) == 0  # log(smallest subnormal) = -103.28
+assert (variance[1:-1] > 0).all() and torch.isfinite(variance[:-1]).all()
+assert torch.allclose(std[1:-1], variance[1:-1].sqrt())  # exp(s / 2) = sqrt(exp(s))
+assert np.allclose(np.log([1e-4, 1e2]), [-9.21, 4.61], atol=0.01)  # the interval for s
+# encode and decode: shapes and the split of the raw output
+assert params_z.shape == (5, 4) and mu_z.shape == (5, 2) and log_var_z.shape == (5, 2)
+assert torch.equal(mu_z, params_z[:, :2]) and torch.equal(log_var_z, params_z[:, 2:])
+assert z.shape == (3, 5, 2)
+mu_flat, _ = model.decode(z.reshape(15, 2))  # all draws at once = one flat batch
+assert torch.allclose(mu_x, mu_flat.reshape(3, 5, 2))
+# parameters
+encoder_formula = mlp_formula(cfg.input_dim, cfg.hidden_dim, cfg.latent_dim)
+decoder_formula = mlp_formula(cfg.latent_dim, cfg.hidden_dim, cfg.input_dim)
+assert count(model.encoder) == encoder_formula == 3_588 == 1_536 + 2_052
+assert count(model.decoder) == decoder_formula == 3_588
+assert count(model) == 7_176
+# the untrained encoder: modest outputs (this seed)
+assert mu_all.abs().max() < 2 and log_var_all.abs().max() < 1
+assert mu_all.abs().max() < 1.2 and log_var_all.abs().max() < 0.6  # "about +-1, +-0.5"
+assert 0.55 < log_var_all.exp().min() and log_var_all.exp().max() < 1.6  # "0.6 to 1.5"
+print("all checks passed")
