@@ -49,10 +49,10 @@ plt.show()
 # We want a model that can *generate* new points like the data, and *score* a point by
 # its probability $p(\mathbf{x})$.
 #
-# A latent-variable model generates in two steps: draw a hidden code $\mathbf{z}$ from a
-# simple prior $p(\mathbf{z}) = \mathcal{N}(\mathbf{0}, I)$, then draw $\mathbf{x}$ from a
-# decoder $p_\theta(\mathbf{x} \mid \mathbf{z})$, a Gaussian whose mean and variance a
-# small network computes from $\mathbf{z}$: simple pieces, flexible together.
+# A latent-variable model generates in two steps: draw a hidden code $\mathbf{z}$ from
+# a simple prior $p(\mathbf{z}) = \mathcal{N}(\mathbf{0}, I)$, then draw $\mathbf{x}$
+# from a decoder $p_\theta(\mathbf{x} \mid \mathbf{z})$, a Gaussian whose mean and
+# variance a small network computes from $\mathbf{z}$: simple pieces, flexible together.
 #
 # The catch is the score: $p_\theta(\mathbf{x}) = \int p_\theta(\mathbf{x} \mid
 # \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$ has no formula. A VAE adds a second
@@ -87,7 +87,8 @@ train_np, test_np = source_dataset(seed=0)  # float32 arrays [10000, 2] and [250
 #
 # Encoder and decoder are the same kind of network: Linear, tanh, Linear, its output
 # split into the mean $\boldsymbol{\mu}$ and the log-variance $\log
-# \boldsymbol{\sigma}^2$ of a diagonal Gaussian (a log-variance can take any real value).
+# \boldsymbol{\sigma}^2$ of a diagonal Gaussian (a log-variance can take any real
+# value).
 #
 # The loss follows the diagram. The encoder gives $\boldsymbol{\mu}_z$ and $\log
 # \boldsymbol{\sigma}_z^2$. The *reparameterization trick* draws $\mathbf{z} =
@@ -154,7 +155,7 @@ class VAE(nn.Module):
 
 # %% tags=["one-page"]
 def train(model, data, num_epochs=20, batch_size=256, lr=2e-2, seed=0):
-    """Minimise the negative ELBO of data [N, data_dim]; return the loss of each step."""
+    """Minimise the negative ELBO of data [N, data_dim]; return each step's loss."""
     generator = torch.Generator().manual_seed(seed)  # shuffling and noise
     optim = torch.optim.Adam(model.parameters(), lr=lr)
     num_steps = num_epochs * math.ceil(len(data) / batch_size)

@@ -1,11 +1,12 @@
 """notebooks/00_vae_in_one_page writes the model, its loss and its training loop out in
-plain PyTorch. These tests run that very code (the cells tagged "one-page", read from the
-notebook's .py) and check that it computes the same numbers as the package's VAE,
+plain PyTorch. These tests run that very code (the cells tagged "one-page", read from
+the notebook's .py) and check that it computes the same numbers as the package's VAE,
 GaussianMLP and train_step for the same weights, data and noise, and the same loss as an
 independent torch.distributions computation. If the notebook's copy drifts, they fail.
 """
 
 import math
+import sys
 from pathlib import Path
 
 import jupytext
@@ -106,7 +107,7 @@ def data(n, seed=0):
 def test_one_step_of_the_loop_is_the_package_train_step(one_page):
     ours, package = pair(one_page, seed=4)
     batch = data(256)
-    losses = one_page["train"](ours, batch, num_epochs=1, batch_size=256, lr=2e-2, seed=7)
+    losses = one_page["train"](ours, batch, num_epochs=1, batch_size=256, seed=7)
     assert len(losses) == 1
     generator = torch.Generator().manual_seed(7)
     order = torch.randperm(256, generator=generator)  # the loop shuffles first
@@ -152,3 +153,40 @@ def test_the_loop_lowers_the_loss(one_page):
     losses = one_page["train"](ours, train_x, num_epochs=3, batch_size=256)
     assert all(math.isfinite(v) for v in losses)
     assert np.mean(losses[-8:]) < np.mean(losses[:8]) - 0.2
+
+
+def test_the_written_out_vae_is_short_enough_to_type():
+    """Issue 15: data, model, loss and training loop in at most 60 code lines, every one
+    of them visible (no collapsed cell between "## The data" and the payoff)."""
+    sys.path.insert(0, str(NOTEBOOK.parents[1] / "tools"))
+    from notebook_stats import code_lines, is_collapsed
+
+    cells = jupytext.read(NOTEBOOK).cells
+    start = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
+                 and "## The data" in c.source)
+    end = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
+               and c.source.startswith("## The payoff"))
+    code = [c for c in cells[start:end] if c.cell_type == "code"]
+    assert not any(is_collapsed(c) for c in code)
+    assert len(code) == 4  # data, model and loss, loop, training run
+    assert sum(len(code_lines(c.source)) for c in code) <= 60  # 59 today
+
+
+def test_the_vae_diagram_names_every_part():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vae_tutorial.plotting import plot_vae_diagram
+
+    ax = plot_vae_diagram()
+    text = " ".join(t.get_text() for t in ax.texts)
+    for part in ("data", "encoder", r"q_\phi", "latent", "decoder", r"p_\theta",
+                 r"\mathcal{N}(\mathbf{0}, I)", "KL"):
+        assert part in text, part
+    assert ax.get_title() and not ax.axison
+    assert tuple(ax.figure.get_size_inches()) == (9, 3)
+    fig, given = plt.subplots()
+    assert plot_vae_diagram(given) is given
+    plt.close("all")
