@@ -1,20 +1,14 @@
 # %% [markdown]
 # # 03 · The reparameterization trick
 #
+# Training a VAE needs the gradient of an average over the encoder's random draws of
+# $\mathbf{z}$, but a random draw has no gradient. Writing the draw as fixed noise that is
+# shifted and scaled by the encoder's outputs gives one. This notebook shows the trick, its
+# one line of code, and checks it against gradients we know exactly.
+#
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/03_reparameterization.ipynb)
-#
-# **What you will learn**
-#
-# - why drawing $\mathbf{z} \sim q_\phi(\mathbf{z} \mid \mathbf{x})$ directly blocks the
-#   gradients that training needs;
-# - the reparameterization $\mathbf{z} = \boldsymbol{\mu} + \boldsymbol{\sigma} \odot
-#   \boldsymbol{\epsilon}$ with $\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)$, and the
-#   package's one-line `sample_latents`;
-# - the layout of the noise tensor, `[num_mc, batch, latent]`;
-# - how to check it: the draws have the right mean and variance, and autograd through them gives
-#   the right gradient of an expectation whose value we know exactly.
 
-# %% tags=["hide-input"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
@@ -33,9 +27,29 @@ from vae_tutorial import setup_notebook
 
 device = setup_notebook(seed=0)
 
+# %% tags=["hide-input"]
+# The picture: the computational graph of the loss, without and with the trick.
+import matplotlib.pyplot as plt
+
+from vae_tutorial.plotting import plot_reparameterization_graph
+
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+for ax, reparameterized in zip(axes, (False, True)):
+    plot_reparameterization_graph(ax, reparameterized)
+fig.tight_layout()
+plt.show()
+
 # %% [markdown]
-# We import PyTorch, NumPy, matplotlib, SciPy (for an exact density in a plot) and the function
-# this notebook teaches.
+# **What you will learn**
+#
+# - why drawing $\mathbf{z} \sim q_\phi(\mathbf{z} \mid \mathbf{x})$ directly blocks the
+#   gradients training needs (left above);
+# - the reparameterization $\mathbf{z} = \boldsymbol{\mu} + \boldsymbol{\sigma} \odot
+#   \boldsymbol{\epsilon}$, $\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)$ (right),
+#   and the package's one-line `sample_latents`;
+# - the layout of the noise tensor, `[num_mc, batch, latent]`;
+# - how to check it: the draws have the right moments, and autograd through them gives the
+#   exact gradient of an expectation, with less noise than the score-function estimator.
 
 # %%
 import matplotlib.pyplot as plt
@@ -44,16 +58,14 @@ import torch
 from scipy import stats
 
 from vae_tutorial import sample_latents, show_source
-from vae_tutorial.plotting import plot_reparameterization_graph
 
 # %% [markdown]
 # ## The problem: a random draw has no gradient
 #
-# To train a VAE we will need the gradient of an **expectation over the encoder's
-# distribution**, such as the reconstruction term $\mathbb{E}_{q_\phi(\mathbf{z} \mid
-# \mathbf{x})}\big[\log p_\theta(\mathbf{x} \mid \mathbf{z})\big]$ (notebook 04), with respect to
-# the encoder's parameters $\phi$. The encoder outputs $\boldsymbol{\mu}$ and $\log
-# \boldsymbol{\sigma}^2$, so what we need is
+# Training needs the gradient of an **expectation over the encoder's distribution**, such as
+# the reconstruction term $\mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\big[\log
+# p_\theta(\mathbf{x} \mid \mathbf{z})\big]$ (notebook 04), with respect to the encoder's
+# outputs $\boldsymbol{\mu}$ and $\log \boldsymbol{\sigma}^2$:
 #
 # $$
 # \nabla_{\boldsymbol{\mu},\, \log\boldsymbol{\sigma}^2}\;
@@ -61,18 +73,11 @@ from vae_tutorial.plotting import plot_reparameterization_graph
 # \big[f(\mathbf{z})\big].
 # $$
 #
-# We estimate the expectation by drawing $\mathbf{z}$ and averaging $f(\mathbf{z})$. But the
-# draw itself, "pick a random number from this distribution", is not a differentiable function
-# of $\boldsymbol{\mu}$ and $\boldsymbol{\sigma}$: PyTorch's `sample()` returns a plain tensor
-# cut off from the graph, so backpropagation stops there and the encoder would never learn.
-#
-# > **If you are reading the source blog post:** it writes the encoder's distribution as
-# > $q(\mathbf{z} \mid \theta)$ in places. It is $q_\phi(\mathbf{z} \mid \mathbf{x})$: a
-# > distribution over $\mathbf{z}$ *given the data point* $\mathbf{x}$, with the encoder's
-# > parameters $\phi$ (the letter $\theta$ belongs to the decoder).
-#
-# Let us see the problem in code. We make $\mu$ and $\log\sigma^2$ tensors that require
-# gradients, draw with `sample()`, and look at the result:
+# We estimate the expectation by drawing $\mathbf{z}$ and averaging $f(\mathbf{z})$. But
+# "pick a random number from this distribution" is not a differentiable function of
+# $\boldsymbol{\mu}$ and $\boldsymbol{\sigma}$: PyTorch's `sample()` returns a tensor cut off
+# from the graph, so backpropagation stops there and the encoder would learn nothing from
+# the reconstruction. In code:
 
 # %%
 mu = torch.tensor([0.5, -1.0], requires_grad=True)
@@ -80,12 +85,11 @@ log_var = torch.tensor([0.0, 1.0], requires_grad=True)
 z_blocked = torch.distributions.Normal(mu, torch.exp(log_var / 2)).sample()
 print("z =", z_blocked, "| requires_grad:", z_blocked.requires_grad,
       "| grad_fn:", z_blocked.grad_fn)
-assert not z_blocked.requires_grad  # no path back to mu and log_var
 
 # %% [markdown]
 # ## The trick: move the randomness out of the way
 #
-# A Gaussian draw can be written as a fixed, parameter-free draw followed by a deterministic
+# A Gaussian draw can be written as a parameter-free draw followed by a deterministic
 # transformation. Draw standard normal noise, then shift and scale it:
 #
 # $$
@@ -94,65 +98,31 @@ assert not z_blocked.requires_grad  # no path back to mu and log_var
 # \qquad \boldsymbol{\sigma} = \exp\!\big(\tfrac12 \log \boldsymbol{\sigma}^2\big),
 # $$
 #
-# where $\odot$ multiplies element by element, i.e. $z_j = \mu_j + \sigma_j \epsilon_j$ for each
-# latent dimension $j$. Since $\mathbb{E}[\epsilon_j] = 0$ and $\operatorname{Var}[\epsilon_j] =
-# 1$, $z_j$ has mean $\mu_j$ and variance $\sigma_j^2$, and it is Gaussian because an affine
-# function of a Gaussian is Gaussian. So $\mathbf{z} \sim \mathcal{N}(\boldsymbol{\mu},
-# \operatorname{diag}(\boldsymbol{\sigma}^2))$, exactly the distribution we wanted.
+# where $\odot$ multiplies element by element. Since $\epsilon_j$ has mean 0 and variance 1,
+# $z_j$ has mean $\mu_j$ and variance $\sigma_j^2$, and an affine function of a Gaussian is
+# Gaussian: $\mathbf{z} \sim \mathcal{N}(\boldsymbol{\mu},
+# \operatorname{diag}(\boldsymbol{\sigma}^2))$, the distribution we wanted.
 #
-# The computational graph shows what this buys. Below, each box is a value the loss is
-# computed from, with the forward pass going up. On the left, $\mathbf{z}$ is *drawn* inside
-# the graph: the backward pass of the reconstruction term reaches the decoder, but a draw has
-# no derivative, so it stops there and the encoder learns nothing from how well $\mathbf{z}$
-# explained $\mathbf{x}$. (The closed-form KL term of notebook 04 is computed from
-# $\boldsymbol{\mu}_z$ and $\log\boldsymbol{\sigma}_z^2$ directly, so it alone would still
-# reach the encoder, pulling every code towards the prior.) On the right, the only random
-# node is the noise $\boldsymbol{\epsilon}$, an *input* to the graph like $\mathbf{x}$, and
-# $\mathbf{z} = \boldsymbol{\mu}_z + \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}$ is an
-# ordinary sum and product that the gradient passes through, all the way down to the
-# encoder's weights $\phi$.
-
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 5.5))
-for ax, reparameterized in zip(axes, (False, True)):
-    plot_reparameterization_graph(ax, reparameterized)
-fig.suptitle("The computational graph of the loss, without and with the trick")
-fig.tight_layout()
-plt.show()
-
-# %% [markdown]
-# Note where the graph ends: at the decoder's mean and log-variance. The loss only needs the
-# *density* $p_\theta(\mathbf{x} \mid \mathbf{z})$ of the data point we already have, so
-# nothing samples $\mathbf{x}$ during training.
+# The picture at the top shows what this buys. On the left, $\mathbf{z}$ is *drawn* inside
+# the graph, and the reconstruction's gradient stops at the draw. (The closed-form KL term
+# of notebook 04 is computed from $\boldsymbol{\mu}_z$ and $\log\boldsymbol{\sigma}_z^2$
+# directly, so it alone would still reach the encoder.) On the right, the only random node
+# is the noise, an *input* like $\mathbf{x}$, and the gradient passes through the sum and
+# product down to the encoder's weights $\phi$. Nothing samples $\mathbf{x}$: the loss needs
+# only the density $p_\theta(\mathbf{x} \mid \mathbf{z})$ of the data point we have.
 #
-# > **If you are reading the source blog post:** it explains the trick with diagrams that
-# > are pictures only; the figure above draws the same graph in code, once without and once
-# > with the trick, so you can see where the gradient stops.
-#
-# > **If you are reading the source blog post:** it writes the target distribution as
-# > $\mathcal{N}(\boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}))$. The covariance of
-# > $\boldsymbol{\mu} + \boldsymbol{\sigma} \odot \boldsymbol{\epsilon}$ is
-# > $\operatorname{diag}(\boldsymbol{\sigma}^2)$: a covariance holds variances, not standard
-# > deviations.
-#
-# What changed is *where the randomness lives*. The noise $\boldsymbol{\epsilon}$ does not
-# depend on any parameter, so the expectation can be taken over $\boldsymbol{\epsilon}$ instead,
-# and the gradient moves inside it:
+# Because the noise depends on no parameter, the gradient moves inside the expectation:
 #
 # $$
-# \nabla\, \mathbb{E}_{\mathbf{z} \sim \mathcal{N}(\boldsymbol{\mu},
-# \operatorname{diag}(\boldsymbol{\sigma}^2))}\big[f(\mathbf{z})\big]
-# = \nabla\, \mathbb{E}_{\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)}
-# \big[f(\boldsymbol{\mu} + \boldsymbol{\sigma} \odot \boldsymbol{\epsilon})\big]
-# = \mathbb{E}_{\boldsymbol{\epsilon}}\big[\nabla f(\boldsymbol{\mu} + \boldsymbol{\sigma} \odot
-# \boldsymbol{\epsilon})\big]
+# \nabla\, \mathbb{E}_{\mathbf{z}}\big[f(\mathbf{z})\big]
+# = \mathbb{E}_{\boldsymbol{\epsilon}}\big[\nabla f(\boldsymbol{\mu} + \boldsymbol{\sigma}
+# \odot \boldsymbol{\epsilon})\big]
 # \approx \frac{1}{T} \sum_{t=1}^{T} \nabla f(\boldsymbol{\mu} + \boldsymbol{\sigma} \odot
-# \boldsymbol{\epsilon}^{(t)}).
+# \boldsymbol{\epsilon}^{(t)}),
 # $$
 #
-# The last expression is an ordinary average of ordinary gradients, which autograd computes for
-# us: the noise is just a constant input, and the path from $\boldsymbol{\mu}$ and $\log
-# \boldsymbol{\sigma}^2$ to $\mathbf{z}$ is a sum and a product. Its local derivatives are
+# an ordinary average of ordinary gradients, which autograd computes. The local derivatives
+# of $\mathbf{z}$ are
 #
 # $$
 # \frac{\partial z_j}{\partial \mu_j} = 1, \qquad
@@ -165,54 +135,42 @@ plt.show()
 show_source(sample_latents)
 
 # %% [markdown]
-# Let us redo the draw above with `sample_latents` and check that gradients now flow, and that
-# they equal the two local derivatives. We draw the noise ourselves with a seeded generator,
-# pass it in, and backpropagate from the sum of the two coordinates of $\mathbf{z}$. (The values
-# of $\mathbf{z}$ equal those of the `sample()` call above: that call also computed $\mu +
-# \sigma\epsilon$, with noise from PyTorch's global generator, seeded with 0 in the set-up cell
-# just like ours. The only difference is that `sample()` detached the result from the graph.)
+# We redo the draw with `sample_latents`, passing in noise from a seeded generator, and
+# backpropagate from $z_1 + z_2$. The gradients should equal the two local derivatives:
 
 # %%
 noise = torch.randn(2, generator=torch.Generator().manual_seed(0))
 z = sample_latents(mu, log_var, noise)
 z.sum().backward()
-print("z =", z.detach(), "| grad_fn:", type(z.grad_fn).__name__)
-print("dz/dmu      =", mu.grad)
 by_hand = (torch.exp(log_var / 2) * noise / 2).detach()
+print("z =", z.detach(), "| grad_fn:", type(z.grad_fn).__name__)
+print("dz/dmu      =", mu.grad.numpy(), " (by hand: 1, 1)")
 print("dz/dlog_var =", log_var.grad.numpy().round(4),
-      " (sigma * noise / 2 =", by_hand.numpy().round(4), ")")
-
-assert z.requires_grad
-assert torch.allclose(mu.grad, torch.ones(2))
-assert torch.allclose(log_var.grad, by_hand)
+      " (by hand, sigma * noise / 2:", by_hand.numpy().round(4), ")")
 
 # %% [markdown]
-# PyTorch's distributions offer the same trick under the name `rsample()` ("reparameterized
-# sample"): `Normal(mu, sigma).rsample()` computes $\mu + \sigma \epsilon$ with its own noise,
-# and keeps the graph. We pass the noise in explicitly instead, because the caller needs to
-# control it: the test loss in notebook 05 reuses the same noise on every evaluation so that
+# PyTorch offers the same trick as `rsample()` ("reparameterized sample"), which draws its own
+# noise and keeps the graph. We pass the noise in instead, because the caller needs to
+# control it: the test loss in notebook 05 reuses the same noise on every evaluation, so
 # changes in the loss come from the model, not from the dice.
 
 # %%
 z_r = torch.distributions.Normal(mu, torch.exp(log_var / 2)).rsample()
-assert z_r.requires_grad  # unlike sample(), rsample() keeps the path to mu and log_var
+print("rsample() keeps the graph:", z_r.requires_grad)
 
 # %% [markdown]
 # ## The noise layout: `[num_mc, batch, latent]`
 #
-# In a VAE the encoder produces one $(\boldsymbol{\mu}, \log\boldsymbol{\sigma}^2)$ per data
-# point, so `mu` and `log_var` have shape `[batch, latent]`. We may want $T$ draws of
-# $\mathbf{z}$ for each point (the `num_mc` setting, $T = 1$ in the source post), one noise
-# vector $\boldsymbol{\epsilon}^{(i,t)}$ for each data point $i$ and draw $t$. The noise therefore
-# has shape `[num_mc, batch, latent]`, and PyTorch's broadcasting lines `mu` up with every draw:
+# The encoder produces one $(\boldsymbol{\mu}, \log\boldsymbol{\sigma}^2)$ per data point, so
+# `mu` and `log_var` are `[batch, latent]`. We may want $T$ draws per point (the `num_mc`
+# setting, 1 in the source post), so the noise is `[num_mc, batch, latent]`, and
+# broadcasting lines `mu` up with every draw:
 #
 # ```
 # mu      [       batch, latent]   ->  treated as [1, batch, latent]
 # noise   [num_mc, batch, latent]
 # z       [num_mc, batch, latent]   z[t, i] = mu[i] + sigma[i] * noise[t, i]
 # ```
-#
-# Here it is with a batch of 3 points, 2 latent dimensions and 4 draws per point:
 
 # %%
 gen = torch.Generator().manual_seed(1)
@@ -223,19 +181,13 @@ z_b = sample_latents(mu_b, log_var_b, noise_b)
 print("mu", list(mu_b.shape), " log_var", list(log_var_b.shape),
       " noise", list(noise_b.shape), " ->  z", list(z_b.shape))
 
-assert z_b.shape == (4, 3, 2)
-t, i = 2, 1  # draw t of data point i uses mu and sigma of point i and its own noise
-assert torch.allclose(z_b[t, i], mu_b[i] + torch.exp(log_var_b[i] / 2) * noise_b[t, i])
-
 # %% [markdown]
 # ## Check 1: the draws have the right mean and variance
 #
-# If the trick is right, many draws for one data point should have sample mean $\boldsymbol{\mu}$
-# and sample variance $\boldsymbol{\sigma}^2$. We take one point with $\boldsymbol{\mu} = [1,
-# -2]$ and $\boldsymbol{\sigma}^2 = [0.25, 4]$ (standard deviations 0.5 and 2), draw $T =
-# 200{,}000$ samples, and compare. We work in `float64` here so that rounding does not blur the
-# comparison. With $T$ draws the standard error of a sample mean is $\sigma/\sqrt{T}$ and that of
-# a sample variance about $\sigma^2 \sqrt{2/T}$, at most $0.005$ and $0.013$ here.
+# Many draws for one data point should have sample mean $\boldsymbol{\mu}$ and sample
+# variance $\boldsymbol{\sigma}^2$. We take $\boldsymbol{\mu} = [1, -2]$ and
+# $\boldsymbol{\sigma}^2 = [0.25, 4]$, draw $T = 200{,}000$ samples in `float64`, and
+# compare; the histograms should sit on the exact densities.
 
 # %%
 T = 200_000
@@ -249,14 +201,7 @@ sample_mean, sample_var = z_1.mean(dim=0), z_1.var(dim=0)
 print("mu     :", mu_1[0].numpy(), "  sample mean    :", sample_mean.numpy().round(4))
 print("sigma^2:", log_var_1[0].exp().numpy(),
       "  sample variance:", sample_var.numpy().round(4))
-assert torch.allclose(sample_mean, mu_1[0], atol=0.02)
-assert torch.allclose(sample_var, log_var_1[0].exp(), atol=0.05)
 
-# %% [markdown]
-# The histograms of the draws sit on top of the exact densities $\mathcal{N}(\mu_j,
-# \sigma_j^2)$:
-
-# %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
 for j, ax in enumerate(axes):
     m, s = mu_1[0, j].item(), log_var_1[0, j].exp().sqrt().item()
@@ -275,26 +220,18 @@ plt.show()
 # %% [markdown]
 # ## Check 2: gradients of an expectation we know exactly
 #
-# The real test of the trick is the gradient. Take $f(z) = z^2$ for a single
-# $z \sim \mathcal{N}(\mu, \sigma^2)$. Its expectation has a closed form,
-#
-# $$
-# \mathbb{E}[z^2] = \operatorname{Var}[z] + \mathbb{E}[z]^2 = \sigma^2 + \mu^2,
-# $$
-#
-# so its exact gradients are
+# Take $f(z) = z^2$ for $z \sim \mathcal{N}(\mu, \sigma^2)$. Then $\mathbb{E}[z^2] = \sigma^2
+# + \mu^2$, with exact gradients
 #
 # $$
 # \frac{\partial\, \mathbb{E}[z^2]}{\partial \mu} = 2\mu, \qquad
-# \frac{\partial\, \mathbb{E}[z^2]}{\partial \log \sigma^2} =
-# \frac{\partial \sigma^2}{\partial \log \sigma^2} = \sigma^2
+# \frac{\partial\, \mathbb{E}[z^2]}{\partial \log \sigma^2} = \sigma^2
 # $$
 #
-# (because $\sigma^2 = e^{\log\sigma^2}$ is its own derivative). We now estimate the same
-# gradients the way training will: average $f$ over $T$ reparameterized draws, call
-# `backward()`, and read `.grad`. We do it for both latent dimensions of the point above at
-# once, so the exact answers are $2\boldsymbol{\mu} = [2, -4]$ and $\boldsymbol{\sigma}^2 =
-# [0.25, 4]$.
+# (because $\sigma^2 = e^{\log\sigma^2}$ is its own derivative). We estimate them the way
+# training will: average $f$ over the $T$ reparameterized draws above, call `backward()`,
+# read `.grad`. For both dimensions the exact answers are $2\boldsymbol{\mu} = [2, -4]$ and
+# $\boldsymbol{\sigma}^2 = [0.25, 4]$.
 
 # %%
 def reparameterized_gradient(mu, log_var, noise):
@@ -310,18 +247,13 @@ exact_mu, exact_log_var = 2 * mu_1[0], log_var_1[0].exp()
 print(f"d/dmu      : estimate {grad_mu.numpy().round(4)}, exact {exact_mu.numpy()}")
 print(f"d/dlog_var : estimate {grad_log_var.numpy().round(4)}, "
       f"exact {exact_log_var.numpy()}")
-# Standard errors: about 0.002 and 0.009 for mu, 0.001 and 0.015 for log_var.
-assert torch.allclose(grad_mu, exact_mu, atol=0.05)
-assert torch.allclose(grad_log_var, exact_log_var, atol=0.1)
 
 # %% [markdown]
-# The estimate is **unbiased**: it is right on average for any number of draws, and more draws
-# only make it less noisy. The figure shows the relative error of the four gradient entries as
-# $T$ grows, each estimate computed with autograd from the first $T$ noise draws. The errors
-# fall like $1/\sqrt{T}$, the usual Monte-Carlo rate. Training gets away with $T = 1$ draw per
-# data point because each step also averages the gradient over a batch of 128 points, and
-# training takes many steps (79 in the source post's single epoch, 800 in notebook 07's
-# longer run), each with fresh noise.
+# The estimate is **unbiased**: right on average for any number of draws, and more draws
+# only make it less noisy. The figure shows the relative error of the four gradient entries
+# from the first $T$ draws: it falls like $1/\sqrt{T}$, the usual Monte-Carlo rate. Training
+# gets away with $T = 1$ draw per data point because each step also averages over a batch of
+# 128 points, and takes many steps with fresh noise.
 
 # %%
 T_values = np.unique(np.logspace(0, np.log10(T), 25).astype(int))
@@ -343,36 +275,37 @@ ax.set(title=r"Reparameterized gradient of $\mathbb{E}[z^2]$ vs its exact value"
 ax.legend(fontsize=9)
 fig.tight_layout()
 plt.show()
-assert errors[-1].max() < 0.02 and errors[0].max() > errors[-1].max()
 
 # %% [markdown]
-# ### Why not some other estimator?
+# ### Why not the score-function estimator?
 #
-# The reparameterization trick is not the only unbiased gradient estimator. The *score-function*
-# (or REINFORCE) estimator, $\nabla_\mu \mathbb{E}[f(z)] = \mathbb{E}\big[f(z)\, \partial_\mu
-# \log q(z)\big] = \mathbb{E}\big[f(z)\, (z - \mu)/\sigma^2\big]$, needs no derivative of $f$ at
-# all. But it only uses the *value* of $f$, while the reparameterized estimator $f'(z) = 2z$ uses
-# its slope, and that makes a big difference to the noise. Compare the spread of the
-# single-draw estimates of $\partial/\partial\mu_2$ (exact value $-4$):
+# Another unbiased estimator, the *score-function* (REINFORCE) estimator, needs no
+# derivative of $f$: $\nabla_\mu \mathbb{E}[f(z)] = \mathbb{E}\big[(f(z) - b)\,
+# \partial_\mu \log q(z)\big] = \mathbb{E}\big[(f(z) - b)(z - \mu)/\sigma^2\big]$ for any
+# constant *baseline* $b$. It uses only the *value* of $f$, while the reparameterized
+# estimate $f'(z) = 2z$ uses its slope. We compare the spread of single-draw estimates of
+# $\partial/\partial\mu_2$ (exact value $-4$) without a baseline ($b = 0$) and with the
+# baseline $b = \mathbb{E}[f] = \mu^2 + \sigma^2$:
 
 # %%
 z_2, m_2, var_2 = z_1[:, 1], mu_1[0, 1], log_var_1[0, 1].exp()
-reparam_draws = 2 * z_2  # d/dmu of z^2 through z = mu + sigma * eps
-score_draws = z_2**2 * (z_2 - m_2) / var_2  # f(z) * d/dmu log q(z)
-for name, draws in (("reparameterized", reparam_draws),
-                    ("score function", score_draws)):
-    print(f"{name:16s} mean {draws.mean():+.3f}, "
-          f"standard deviation per draw {draws.std():6.2f}")
-assert abs(score_draws.mean() - 2 * m_2) < 0.3  # also unbiased...
-# ...but much noisier (exactly: sqrt(120) against 4):
-assert score_draws.std() > 2 * reparam_draws.std()
+estimators = {
+    "reparameterized": 2 * z_2,  # d/dmu of z^2 through z = mu + sigma * eps
+    "score, b = 0": z_2**2 * (z_2 - m_2) / var_2,  # f(z) * d/dmu log q(z)
+    "score, b = E f": (z_2**2 - (m_2**2 + var_2)) * (z_2 - m_2) / var_2,
+}
+reference_sd = estimators["reparameterized"].std()
+for name, draws in estimators.items():
+    print(f"{name:16s} mean {draws.mean():+.3f}, standard deviation per draw "
+          f"{draws.std():5.2f}, draws needed {(draws.std() / reference_sd) ** 2:4.1f}x")
 
 # %% [markdown]
-# Both are right on average, but the score-function estimate is nearly three times noisier per
-# draw (its standard deviation is exactly $\sqrt{120} \approx 11$ here, against $2\sigma = 4$),
-# so it needs about $(11/4)^2 \approx 7.5$ times as many draws for the same accuracy. The gap
-# usually widens with more latent dimensions and with functions $f$ as complicated as a decoder
-# network. That lower variance is why the VAE (Kingma & Welling, 2014) uses reparameterization.
+# All three are right on average. Without a baseline, the score-function estimate's standard
+# deviation is exactly $\sqrt{120} \approx 11$ here, against $2\sigma = 4$, so it needs about
+# $(\sqrt{120}/4)^2 = 7.5$ times as many draws for the same accuracy. The baseline helps
+# ($\sqrt{72} \approx 8.5$, 4.5 times) but does not close the gap. It usually widens with more
+# latent dimensions and with an $f$ as complicated as a decoder network, which is why the VAE
+# (Kingma & Welling, 2014) uses reparameterization.
 
 # %% [markdown]
 # ## Exercises
@@ -412,18 +345,43 @@ assert lv_sure.grad.abs().max() < 1e-4
 # %% [markdown]
 # ## Summary
 #
-# - Sampling $\mathbf{z} \sim q_\phi(\mathbf{z} \mid \mathbf{x})$ with `sample()` cuts the graph:
-#   no gradient reaches the encoder.
+# - Sampling $\mathbf{z}$ with `sample()` cuts the graph: no gradient of the reconstruction
+#   reaches the encoder.
 # - The reparameterization $\mathbf{z} = \boldsymbol{\mu} + \boldsymbol{\sigma} \odot
-#   \boldsymbol{\epsilon}$, $\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)$, gives the same
-#   distribution $\mathcal{N}(\boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}^2))$ and
-#   moves the randomness into a parameter-free input, so gradients flow through
-#   $\boldsymbol{\mu}$ and $\log\boldsymbol{\sigma}^2$.
-# - `sample_latents(mu, log_var, noise)` is that one line; `mu`, `log_var` are
-#   `[batch, latent]`, `noise` is `[num_mc, batch, latent]`, and so is `z`.
-# - Checked: the draws have mean $\boldsymbol{\mu}$ and variance $\boldsymbol{\sigma}^2$, and the
-#   autograd estimate of $\nabla\, \mathbb{E}[z^2]$ converges to the exact $(2\mu, \sigma^2)$ like
-#   $1/\sqrt{T}$, with far less noise than the score-function estimator.
+#   \boldsymbol{\epsilon}$ gives the same distribution and moves the randomness into a
+#   parameter-free input, so gradients flow through $\boldsymbol{\mu}$ and
+#   $\log\boldsymbol{\sigma}^2$.
+# - `sample_latents(mu, log_var, noise)` is that one line: `[batch, latent]` parameters,
+#   `[num_mc, batch, latent]` noise and `z`.
+# - Checked: the draws have the right moments, and the autograd estimate of $\nabla\,
+#   \mathbb{E}[z^2]$ converges to the exact value like $1/\sqrt{T}$, with far less noise than
+#   the score-function estimator, with or without a baseline.
 #
-# **Next:** [04 · The loss](04_loss.ipynb) uses these draws to estimate the reconstruction term
-# and combines it with the closed-form KL divergence into the VAE's loss, the negative ELBO.
+# **Next:** [04 · The loss](04_loss.ipynb) uses these draws in the VAE's loss, the negative
+# ELBO.
+
+# %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
+# Checks: the numbers this page states, for this seed (and the rules behind them).
+# sample() cuts the graph; sample_latents and rsample() keep it
+assert not z_blocked.requires_grad and z.requires_grad and z_r.requires_grad
+assert torch.allclose(mu.grad, torch.ones(2)) and torch.allclose(log_var.grad, by_hand)
+# the noise layout
+assert z_b.shape == (4, 3, 2)
+t, i = 2, 1  # draw t of data point i uses mu and sigma of point i and its own noise
+assert torch.allclose(z_b[t, i], mu_b[i] + torch.exp(log_var_b[i] / 2) * noise_b[t, i])
+# Check 1: standard errors sigma / sqrt(T) <= 0.005 and sigma^2 sqrt(2 / T) <= 0.013
+assert torch.allclose(sample_mean, mu_1[0], atol=0.02)
+assert torch.allclose(sample_var, log_var_1[0].exp(), atol=0.05)
+# Check 2: standard errors about 0.002 and 0.009 for mu, 0.001 and 0.015 for log_var
+assert torch.allclose(grad_mu, exact_mu, atol=0.05)
+assert torch.allclose(grad_log_var, exact_log_var, atol=0.1)
+assert errors[-1].max() < 0.02 and errors[0].max() > errors[-1].max()
+# the score-function estimator: unbiased, SD sqrt(120) (b = 0) and sqrt(72) (b = E f),
+# against 2 sigma = 4 for the reparameterized one
+sd = {name: draws.std().item() for name, draws in estimators.items()}
+assert all(abs(draws.mean() - 2 * m_2) < 0.3 for draws in estimators.values())
+assert abs(sd["reparameterized"] - 4) < 0.05
+assert abs(sd["score, b = 0"] - 120**0.5) < 0.3  # sqrt(120) = 10.95
+assert abs(sd["score, b = E f"] - 72**0.5) < 0.3  # sqrt(72) = 8.49
+assert np.isclose(120 / 16, 7.5) and np.isclose(72 / 16, 4.5)
+print("all checks passed")
