@@ -100,7 +100,7 @@ def test_drawing_samples_each_step_leaves_training_unchanged():
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("likelihood", "bernoulli", "config.likelihood must be one of"),
+    ("likelihood", "poisson", "config.likelihood must be one of"),
     ("num_values", 17, "config.num_values must be None for likelihood='gaussian'"),
     ("hidden_layers", 0, "config.hidden_layers must be a positive integer"),
     ("activation", "gelu", "config.activation must be one of"),
