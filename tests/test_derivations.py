@@ -10,6 +10,7 @@ from torch.distributions import Normal, kl_divergence
 from vae_tutorial import default_config, gaussian_kl, iwae_nll
 from vae_tutorial.analysis import (
     elbo_gradient_noise,
+    elbo_gradients,
     gaussian_kl_full,
     linear_elbo,
     linear_log_marginal,
@@ -17,6 +18,7 @@ from vae_tutorial.analysis import (
     linear_vae,
     negative_elbo,
 )
+from vae_tutorial.evaluation import log_weights
 from vae_tutorial.model import build_vae
 
 RNG = np.random.default_rng(7)
@@ -87,3 +89,54 @@ def test_gradient_variance_falls_like_one_over_num_mc():
     v8, t8 = elbo_gradient_noise(model, batch, 8, num_repeats=300, seed=2)
     assert 5 < v1 / v8 < 12  # ideal: 8
     assert t1 > 0 and t8 > 0
+
+
+def small_vae(seed=0):
+    torch.manual_seed(seed)
+    return build_vae(default_config(hidden_dim=16))
+
+
+def test_the_three_gradient_estimators_have_the_same_expectation():
+    model, batch = small_vae(), X[:32].astype(np.float32)
+    grads = {name: elbo_gradients(model, batch, name, num_repeats=300, seed=4)
+             for name in ("closed_kl", "mc_log_w", "stl")}
+    for name in ("mc_log_w", "stl"):
+        diff = grads[name] - grads["closed_kl"]  # the same draws: a paired difference
+        stderr = diff.std(0) / math.sqrt(len(diff))
+        assert np.all(np.abs(diff.mean(0)) < 5 * stderr + 1e-7), name
+
+
+def test_mc_log_w_is_the_gradient_of_the_mean_log_weight():
+    model, batch = small_vae(1), torch.as_tensor(X[:16].astype(np.float32))
+    noise = torch.randn([1, 16, 2], generator=torch.Generator().manual_seed(0))
+    params = list(model.parameters())
+    reference = torch.autograd.grad(-log_weights(model, batch, noise).mean(), params)
+    reference = torch.cat([g.reshape(-1) for g in reference]).double().numpy()
+    ours = elbo_gradients(model, batch.numpy(), "mc_log_w", num_repeats=1, seed=0)[0]
+    np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-7)
+
+
+def exact_linear_vae_with_parameters():
+    """notebook 08's linear VAE with its exact posterior as encoder, the encoder's
+    weights made trainable parameters (so they have gradients)."""
+    vae = linear_vae(W, PSI, B)
+    for name in ("weight", "bias", "log_var"):
+        value = vae.encoder._buffers.pop(name)
+        setattr(vae.encoder, name, torch.nn.Parameter(value.clone()))
+    return vae
+
+
+def test_sticking_the_landing_is_exactly_zero_at_the_exact_posterior():
+    vae = exact_linear_vae_with_parameters()
+    num_encoder = sum(p.numel() for p in vae.encoder.parameters() if p.requires_grad)
+    batch = X[:64].astype(np.float32)
+    stl = elbo_gradients(vae, batch, "stl", num_repeats=50, seed=0)[:, :num_encoder]
+    full = elbo_gradients(vae, batch, "mc_log_w", num_repeats=50, seed=0)[:, :num_encoder]
+    closed = elbo_gradients(vae, batch, "closed_kl", num_repeats=50, seed=0)
+    assert np.abs(stl).max() < 1e-4  # log w = log p(x) for every z: float32 rounding
+    assert full.var(0).sum() > 1e-2 and closed[:, :num_encoder].var(0).sum() > 1e-2
+
+
+def test_unknown_gradient_estimator_is_a_value_error():
+    with pytest.raises(ValueError, match="estimator"):
+        elbo_gradients(small_vae(), X[:4].astype(np.float32), "reinforce")

@@ -222,8 +222,9 @@ def ignore_z_ceiling(cov) -> float:
     return float(0.5 * np.log(2 * np.pi * np.e * np.diag(cov)).sum())
 
 
-ignore_z_baseline = ignore_z_ceiling  # the same number under the name notebook 05 uses:
-# a baseline (a model must use z to get below it), not a ceiling (an untrained one is above)
+# The same number under the name notebook 05 uses: a baseline (a model must use z to get
+# below it), not a ceiling (an untrained model is above it).
+ignore_z_baseline = ignore_z_ceiling
 
 
 def kl_per_dimension(model: VAE, x) -> np.ndarray:
@@ -374,3 +375,123 @@ def elbo_gradient_noise(model: VAE, x, num_mc: int, num_repeats: int = 20,
         grads.append(torch.cat([t.reshape(-1) for t in g]).double())
     grads = torch.stack(grads)
     return float(grads.var(0, unbiased=True).sum()), float(min(times))
+
+
+def wyner_common_information(cov) -> float:
+    """Wyner's common information of a 2-D Gaussian N(b, ``cov``), in nats:
+    1/2 log((1 + |rho|) / (1 - |rho|)), rho the correlation (Wyner 1975; the Gaussian
+    case: Xu, Liu & Chen 2013).
+
+    It is the least I(x; z) of any z that makes x_1 and x_2 independent given z, so the
+    least rate of any model that fits the data exactly with a factorised decoder
+    p(x|z) = p(x_1|z) p(x_2|z) (linear or not): 1/2 ln 3 = 0.549 for the source Sigma.
+    """
+    _, cov = check_gaussian(np.zeros(2), cov)
+    rho = abs(cov[0, 1]) / math.sqrt(cov[0, 0] * cov[1, 1])
+    return 0.5 * math.log((1 + rho) / (1 - rho))
+
+
+def _check_scales(mean_scale, var_scale):
+    if not (np.isfinite(mean_scale) and np.isfinite(var_scale)) or var_scale <= 0:
+        raise ValueError("mean_scale must be finite and var_scale positive, got "
+                         f"{mean_scale!r}, {var_scale!r}")
+
+
+def linear_weight_variance(post_mean, post_var: float, mean_scale: float,
+                           var_scale: float) -> np.ndarray:
+    """Var_q(w) / p(x)^2 per point for a 1-D posterior N(m, S) and the proposal
+    q = N(a m, c S) (a = ``mean_scale``, c = ``var_scale``), in closed form:
+
+        E_q[(p(z|x) / q(z))^2] - 1 = c / sqrt(2c - 1) * exp((1 - a)^2 m^2 / ((2c - 1) S))
+                                     - 1
+
+    finite only for c > 1/2 (``inf`` otherwise).  post_mean ``[N]`` or ``[N, 1]``;
+    returns ``[N]``.  For large K, log p(x) - L_K ~ Var(w) / (2 K p(x)^2).
+    """
+    _check_scales(mean_scale, var_scale)
+    m = np.asarray(post_mean, dtype=np.float64).reshape(-1)
+    c, s = float(var_scale), float(np.asarray(post_var).reshape(()))
+    if c <= 0.5:
+        return np.full(m.shape, np.inf)
+    return (c / math.sqrt(2 * c - 1)
+            * np.exp((1 - mean_scale) ** 2 * m**2 / ((2 * c - 1) * s)) - 1)
+
+
+def linear_iwae_gap(post_mean, post_var: float, mean_scale: float, var_scale: float,
+                    ks, num_draws: int = 10_000, seed: int = 0,
+                    chunk: int = 100) -> np.ndarray:
+    """log p(x) - L_K, averaged over points, for a 1-D posterior N(m, S) and the
+    proposal q = N(a m, c S), by Monte Carlo: ``[len(ks)]``.
+
+    Per point, ``num_draws`` z ~ q give r = w / p(x) = N(z | m, S) / N(z | a m, c S)
+    (known exactly for the linear model); for each K in ``ks`` the draws are split into
+    num_draws // K blocks of K, and -log r_bar + (r_bar - 1), r_bar = 1/K sum_k r_k, is
+    averaged over blocks and points.  The added r_bar - 1 has expectation exactly 0
+    (E_q r = 1), so the estimate stays unbiased, and it cancels most of the noise when
+    Var(w) is finite (-log r_bar ~ -(r_bar - 1) + (r_bar - 1)^2 / 2).  Seeded; points
+    are processed ``chunk`` at a time.
+    """
+    _check_scales(mean_scale, var_scale)
+    ks = [int(k) for k in ks]
+    if not ks or min(ks) < 1 or max(ks) > num_draws:
+        raise ValueError(f"ks must be integers in [1, num_draws={num_draws}], got {ks}")
+    m = np.asarray(post_mean, dtype=np.float64).reshape(-1)
+    s = float(np.asarray(post_var).reshape(()))
+    q_mean, q_var = mean_scale * m, var_scale * s
+    rng = np.random.default_rng(seed)
+    totals = np.zeros(len(ks))
+    for start in range(0, len(m), chunk):
+        mb, qb = m[start:start + chunk, None], q_mean[start:start + chunk, None]
+        z = qb + math.sqrt(q_var) * rng.standard_normal((len(mb), num_draws))
+        log_r = (-0.5 * (np.log(s) + (z - mb) ** 2 / s)
+                 + 0.5 * (np.log(q_var) + (z - qb) ** 2 / q_var))
+        for i, k in enumerate(ks):
+            blocks = log_r[:, :num_draws // k * k].reshape(len(mb), -1, k)
+            top = blocks.max(-1, keepdims=True)
+            log_mean = np.log(np.exp(blocks - top).mean(-1)) + top[..., 0]
+            totals[i] += (np.expm1(log_mean) - log_mean).mean(-1).sum()
+    return totals / len(m)
+
+
+def elbo_gradients(model: VAE, x, estimator: str, num_repeats: int = 30,
+                   seed: int = 0) -> np.ndarray:
+    """``num_repeats`` independent estimates of the gradient of the -ELBO with respect
+    to every parameter of ``model`` (``model.parameters()`` order, encoder first), one
+    draw of z per point of the batch x ``[batch, input]``: ``[num_repeats, params]``.
+
+    All three estimators are unbiased for the same gradient; they differ in noise:
+    ``"closed_kl"``: the training loss, Monte-Carlo reconstruction + closed-form KL;
+    ``"mc_log_w"``: -log w = -log p(x|z) - log p(z) + log q(z|x), all at the draw;
+    ``"stl"``: as ``"mc_log_w"`` with the gradient stopped through q's parameters inside
+    log q (sticking the landing, Roeder et al. 2017): the score term, whose expectation
+    is zero, is dropped, so the estimate is exactly zero when q is the posterior.
+    Repeat r uses the r-th draw of a generator seeded with ``seed`` for every
+    estimator.
+    """
+    if estimator not in ("closed_kl", "mc_log_w", "stl"):
+        raise ValueError("estimator must be 'closed_kl', 'mc_log_w' or 'stl', got "
+                         f"{estimator!r}")
+    device = model_device(model)
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(device)
+    latent_dim = model.encode(x[:1])[0].shape[-1]
+    generator = torch.Generator().manual_seed(seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    grads = []
+    for _ in range(num_repeats):
+        noise = torch.randn([1, len(x), latent_dim], generator=generator).to(device)
+        if estimator == "closed_kl":
+            loss = model.loss(x, noise).total
+        else:
+            out = model(x, noise)
+            zeros = torch.zeros_like(out.z)
+            mu_z, log_var_z = out.mu_z, out.log_var_z
+            if estimator == "stl":
+                mu_z, log_var_z = mu_z.detach(), log_var_z.detach()
+            log_w = (model.log_likelihood(x, out.decoded)
+                     - gaussian_nll(out.z, zeros, zeros).sum(-1)
+                     + gaussian_nll(out.z, mu_z, log_var_z).sum(-1))
+            loss = -log_w.mean()
+        g = torch.autograd.grad(loss, params, allow_unused=True)
+        grads.append(torch.cat([(torch.zeros_like(p) if t is None else t).reshape(-1)
+                                for t, p in zip(g, params)]).double())
+    return torch.stack(grads).cpu().numpy()
