@@ -1,19 +1,14 @@
 # %% [markdown]
 # # 04 · The loss: reconstruction + KL
 #
+# A VAE is trained by minimising one number, the negative evidence lower bound (ELBO). This
+# notebook derives it, splits it into a reconstruction term and a KL term, and checks each
+# piece against an independent reference, so that the number training drives down means
+# what we think it means.
+#
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/04_loss.ipynb)
-#
-# **What you will learn**
-#
-# - what the VAE maximises, the evidence lower bound (ELBO), and why its negative splits into a
-#   *reconstruction* term and a *KL* term;
-# - how the reconstruction term is estimated with $T$ Monte-Carlo samples of $\mathbf{z}$;
-# - the closed-form KL divergence between two Gaussians, checked against a Monte-Carlo estimate;
-# - the Gaussian negative log-likelihood, checked against `torch.distributions`;
-# - how `VAE.forward` and `VAE.loss` put the pieces together, and how the terms are reduced to
-#   one number in *nats per data point*.
 
-# %% tags=["hide-input"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
@@ -32,9 +27,47 @@ from vae_tutorial import setup_notebook
 
 device = setup_notebook(seed=0)
 
+# %% tags=["hide-input"]
+# The picture: the -ELBO split into its two terms, before and after one epoch of
+# training (notebook 05), above the exact -log p(x) of the same test points.
+import matplotlib.pyplot as plt
+
+from vae_tutorial import (
+    SOURCE_COV,
+    SOURCE_MU,
+    default_config,
+    run_model,
+    source_dataset,
+    true_log_prob,
+)
+
+train_data, test_data = source_dataset(seed=0)
+preview = run_model(default_config(progress=False, sample_each_step=False),
+                    train_data, test_data)
+floor = -true_log_prob(test_data, SOURCE_MU, SOURCE_COV).mean()
+labels = ["untrained", "after one epoch"]
+recon, kl = preview.test_losses[:, 1], preview.test_losses[:, 2]
+fig, ax = plt.subplots(figsize=(9, 3))
+ax.barh(labels, recon, color="tab:blue", label="reconstruction")
+ax.barh(labels, kl, left=recon, color="tab:purple", label="KL")
+ax.axvline(floor, color="k", ls="--", label=f"exact $-\\log p(x)$ ({floor:.2f})")
+for y, total in enumerate(recon + kl):
+    ax.text(total + 0.03, y, f"$-$ELBO {total:.2f}", va="center")
+ax.set(xlim=(0, 5), xlabel="nats per test point",
+       title="The loss, reconstruction + KL, falls towards the exact $-\\log p(x)$")
+ax.legend(loc="upper right", fontsize=8)
+fig.tight_layout()
+plt.show()
+
 # %% [markdown]
-# We import what this notebook uses: PyTorch, NumPy, matplotlib, and the pieces of the package
-# that we met in the earlier notebooks.
+# **What you will learn**
+#
+# - what the VAE maximises, the ELBO, and why its negative splits into a *reconstruction*
+#   term and a *KL* term;
+# - how the reconstruction term is estimated with $T$ Monte-Carlo draws of $\mathbf{z}$;
+# - the closed-form Gaussian KL, checked against a Monte-Carlo estimate, and the Gaussian
+#   negative log-likelihood, checked against `torch.distributions`;
+# - how `VAE.loss` reduces the terms to one number in *nats per data point*.
 
 # %%
 import math
@@ -57,75 +90,27 @@ from vae_tutorial import (
 )
 
 # %% [markdown]
-# ## Where we are
-#
-# So far we have two small networks and a way to sample through them:
-#
-# - the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x}) = \mathcal{N}\big(\boldsymbol{\mu}_z,
-#   \operatorname{diag}(\boldsymbol{\sigma}_z^2)\big)$ maps a data point to a distribution over
-#   latents;
-# - the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z}) = \mathcal{N}\big(\boldsymbol{\mu}_x,
-#   \operatorname{diag}(\boldsymbol{\sigma}_x^2)\big)$ maps a latent back to a distribution over
-#   data;
-# - the **reparameterization** $\mathbf{z} = \boldsymbol{\mu}_z + \boldsymbol{\sigma}_z \odot
-#   \boldsymbol{\epsilon}$, $\boldsymbol{\epsilon} \sim \mathcal{N}(\mathbf{0}, I)$, draws latents
-#   in a way gradients can flow through.
-#
-# The prior over latents is a standard normal, $p(\mathbf{z}) = \mathcal{N}(\mathbf{0}, I)$.
-# What is missing is the number we minimise. This notebook builds it.
-#
-# > **If you are reading the source blog post:** it calls $p_\theta(\mathbf{x} \mid \mathbf{z})$
-# > the encoder and $q_\phi(\mathbf{z} \mid \mathbf{x})$ the decoder. It is the other way round:
-# > $q_\phi$ *encodes* $\mathbf{x}$ into $\mathbf{z}$, $p_\theta$ *decodes* $\mathbf{z}$ into
-# > $\mathbf{x}$. The post also writes $q(\mathbf{z} \mid \theta)$ where it means
-# > $q_\phi(\mathbf{z} \mid \mathbf{x})$, and $\operatorname{diag}(\boldsymbol{\sigma})$ where the
-# > covariance is $\operatorname{diag}(\boldsymbol{\sigma}^2)$.
-
-# %% [markdown]
 # ## The evidence lower bound
 #
-# We would like to maximise the likelihood of the data, $\log p_\theta(\mathbf{x}) = \log \int
-# p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$, but the integral over
-# $\mathbf{z}$ has no closed form once the decoder is a neural network (notebook 01). The VAE
-# instead maximises a lower bound on it. Here is why the bound holds, in three lines. Take
-# any distribution $q_\phi(\mathbf{z} \mid \mathbf{x})$ that is positive wherever the
-# integrand is, and multiply and divide by it inside the integral:
+# We would like to maximise $\log p_\theta(\mathbf{x}) = \log \int p_\theta(\mathbf{x} \mid
+# \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$, but with a neural decoder the integral has no
+# closed form (notebook 01). Take the encoder $q_\phi(\mathbf{z} \mid \mathbf{x})$, multiply
+# and divide by it inside the integral, and read the integral as an average over $q_\phi$:
 #
 # $$
 # \log p_\theta(\mathbf{x})
-# = \log \int q_\phi(\mathbf{z} \mid \mathbf{x})\,
-#   \frac{p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})}{q_\phi(\mathbf{z} \mid \mathbf{x})}
-#   \, d\mathbf{z}
 # = \log \mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\!\left[
 #   \frac{p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})}{q_\phi(\mathbf{z} \mid \mathbf{x})}
 #   \right]
 # \;\ge\; \mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\!\left[\log
 #   \frac{p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})}{q_\phi(\mathbf{z} \mid \mathbf{x})}
-#   \right].
+#   \right] = \mathcal{L}(\mathbf{x}).
 # $$
 #
-# The first step changes nothing; the second reads the integral as an average over
-# $q_\phi$; the third is **Jensen's inequality**: $\log$ is concave, so the log of an
-# average is at least the average of the logs. The right-hand side no longer has the
-# integral inside a logarithm, so it can be estimated by sampling $\mathbf{z}$ from the
-# encoder. Splitting the logarithm of the ratio into $\log p_\theta(\mathbf{x} \mid
-# \mathbf{z})$ and $\log p(\mathbf{z}) - \log q_\phi(\mathbf{z} \mid \mathbf{x})$ gives the
-# **ELBO** in the form the VAE uses:
-#
-# $$
-# \log p_\theta(\mathbf{x}) \;\ge\; \mathcal{L}(\mathbf{x}) \;=\;
-# \underbrace{\mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\big[\log p_\theta(\mathbf{x} \mid
-# \mathbf{z})\big]}_{\text{how well } \mathbf{z} \text{ explains } \mathbf{x}}
-# \;-\; \underbrace{D_{\mathrm{KL}}\big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\big\|\,
-# p(\mathbf{z})\big)}_{\text{how far the encoder strays from the prior}}.
-# $$
-#
-# Notebook 08 redoes this derivation in full and shows that the gap is exactly
-# $D_{\mathrm{KL}}\big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid
-# \mathbf{x})\big)$, how far the encoder is from the model's posterior: the bound is tight
-# exactly when the encoder outputs the posterior of notebook 01.
-#
-# Optimisers minimise, so the loss is the **negative** ELBO, and it splits into two terms:
+# The inequality is **Jensen's**: $\log$ is concave, so the log of an average is at least
+# the average of the logs. The right-hand side has no integral inside a logarithm, so we can
+# estimate it by sampling $\mathbf{z}$ from the encoder. Splitting the log of the ratio
+# gives the form the VAE uses; optimisers minimise, so the loss is its negative:
 #
 # $$
 # -\mathcal{L}(\mathbf{x}) \;=\; \underbrace{-\mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}
@@ -134,16 +119,23 @@ from vae_tutorial import (
 # p(\mathbf{z})\big)}_{\texttt{kl}}.
 # $$
 #
-# Because $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, the loss is an upper bound
-# on the negative log-likelihood. On our 2-D Gaussian data we know the true $-\log
-# p(\mathbf{x})$ exactly, which will let us see how close the bound gets.
+# The first term asks $\mathbf{z}$ to explain $\mathbf{x}$; the second keeps the encoder
+# close to the prior $\mathcal{N}(\mathbf{0}, I)$. The gap of the bound is $D_{\mathrm{KL}}
+# \big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x})\big)$
+# (notebook 08), so the bound is tight exactly when the encoder outputs the posterior of the
+# *current* decoder. That target moves as the decoder learns, and many decoders fit our
+# data equally well, each with its own posterior (notebook 07).
+#
+# For every point, then, the loss is an upper bound on the *model's* $-\log
+# p_\theta(\mathbf{x})$. Our data also have a known *true* density $p$; its $-\log
+# p(\mathbf{x})$ is a floor for the loss only on average over the data, one step further
+# (the end of this notebook).
 
 # %% [markdown]
 # ## The reconstruction term, by Monte Carlo
 #
-# The expectation over $q_\phi(\mathbf{z} \mid \mathbf{x})$ has no closed form either, because
-# $\log p_\theta(\mathbf{x} \mid \mathbf{z})$ passes $\mathbf{z}$ through the decoder network.
-# We estimate it by averaging over $T$ draws $\mathbf{z}^{(i,t)} = \boldsymbol{\mu}_z +
+# The expectation over $q_\phi$ has no closed form either: $\mathbf{z}$ passes through the
+# decoder network. We average over $T$ draws $\mathbf{z}^{(i,t)} = \boldsymbol{\mu}_z +
 # \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}^{(i,t)}$ for the data point
 # $\mathbf{x}^{(i)}$:
 #
@@ -153,57 +145,57 @@ from vae_tutorial import (
 # \mathbf{z}^{(i,t)}).
 # $$
 #
-# The estimate is unbiased for any $T$; a larger $T$ only lowers its variance. The source post
-# uses $T = 1$ (`config.num_mc = 1`), which works well because the gradient is averaged over a
-# batch of 128 points anyway. This is why the noise tensor has shape `[num_mc, batch, latent]`:
-# one $\boldsymbol{\epsilon}^{(i,t)}$ for each data point $i$ and each sample $t$.
+# The estimate is unbiased for any $T$; a larger $T$ lowers its variance. The source post
+# uses $T = 1$ (`num_mc = 1`), which works because the gradient is averaged over a batch of
+# 128 points anyway. Hence the noise shape `[num_mc, batch, latent]`: one
+# $\boldsymbol{\epsilon}^{(i,t)}$ per data point $i$ and draw $t$.
 #
-# > **If you are reading the source blog post:** its version of this formula has
-# > $\log p_\theta(\mathbf{z} \mid \mathbf{x}^{(i)})$ inside the expectation on the left. That is
-# > a typo: both sides are about the decoder's likelihood of the data, $\log
-# > p_\theta(\mathbf{x}^{(i)} \mid \mathbf{z})$.
-
-# %% [markdown]
+# <details><summary><b>For readers of the source post</b></summary>
+#
+# The post's version of this formula has $\log p_\theta(\mathbf{z} \mid \mathbf{x}^{(i)})$
+# on the left, where it means the decoder's likelihood $\log p_\theta(\mathbf{x}^{(i)} \mid
+# \mathbf{z})$, as on the right. It also writes $q(\mathbf{z} \mid \theta)$ for the encoder
+# $q_\phi(\mathbf{z} \mid \mathbf{x})$, and $\operatorname{diag}(\boldsymbol{\sigma})$ for
+# a covariance that is $\operatorname{diag}(\boldsymbol{\sigma}^2)$.
+#
+# </details>
+#
 # ### The Gaussian log-likelihood
 #
-# Each term of the sum is the log-density of $\mathbf{x}$ under the decoder's diagonal Gaussian.
-# With $D$ data dimensions, the negative log-density is a sum of $D$ one-dimensional terms:
+# Each term is the log-density of $\mathbf{x}$ under the decoder's diagonal Gaussian, a sum
+# of $D$ one-dimensional terms:
 #
 # $$
 # -\log \mathcal{N}\big(\mathbf{x} \mid \boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}^2)\big)
 # = \sum_{d=1}^{D} \frac{1}{2}\left(\log 2\pi + \log \sigma_d^2 + \frac{(x_d - \mu_d)^2}{\sigma_d^2}\right).
 # $$
 #
-# The package computes each one-dimensional term from the mean and the **log-variance** (the
-# network predicts $\log\sigma^2$, so we never take the log of a variance that could underflow):
+# The package computes each term from the mean and the **log-variance** the network
+# predicts:
 
 # %%
 show_source(gaussian_nll)
 
 # %% [markdown]
-# Let us check it against PyTorch's own `Normal` distribution, which takes a standard deviation
-# $\sigma = \exp(\tfrac12 \log\sigma^2)$ rather than a log-variance.
+# We check it against PyTorch's own `Normal`, which takes $\sigma = \exp(\tfrac12
+# \log\sigma^2)$:
 
 # %%
 gen = torch.Generator().manual_seed(0)
 x = torch.randn(5, 2, generator=gen)
 mu = torch.randn(5, 2, generator=gen)
 log_var = torch.randn(5, 2, generator=gen)
-
-ours = gaussian_nll(x, mu, log_var)
+ours = gaussian_nll(x, mu, log_var)  # [5, 2]: one value per dimension
 reference = -torch.distributions.Normal(mu, torch.exp(log_var / 2)).log_prob(x)
 print("gaussian_nll:            ", ours[0].numpy().round(6))
 print("-Normal(...).log_prob(x):", reference[0].numpy().round(6))
-# One value per dimension: the sum over dimensions comes later.
-assert ours.shape == (5, 2)
 assert torch.allclose(ours, reference, atol=1e-6)
 
 # %% [markdown]
 # ## The KL term, in closed form
 #
-# Both the encoder $q_\phi(\mathbf{z} \mid \mathbf{x}) = \mathcal{N}(\boldsymbol{\mu},
-# \operatorname{diag}(\boldsymbol{\sigma}^2))$ and the prior $\mathcal{N}(\mathbf{0}, I)$ are
-# Gaussian, so their KL divergence has an exact formula. For a $J$-dimensional latent:
+# Encoder and prior are both Gaussian, so their KL divergence has an exact formula. For a
+# $J$-dimensional latent:
 #
 # $$
 # D_{\mathrm{KL}}\big(\mathcal{N}(\boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}^2))
@@ -211,12 +203,8 @@ assert torch.allclose(ours, reference, atol=1e-6)
 # = \sum_{j=1}^{J} \frac{1}{2}\left(\mu_j^2 + \sigma_j^2 - 1 - \log \sigma_j^2\right).
 # $$
 #
-# Each term is zero exactly when $\mu_j = 0$ and $\sigma_j = 1$, and positive otherwise (since
-# $\sigma^2 - 1 - \log\sigma^2 \ge 0$ for every $\sigma^2 > 0$). The KL term therefore pulls each
-# encoder distribution towards the prior, while the reconstruction term pulls it towards
-# whatever $\mathbf{z}$ explains $\mathbf{x}$ best. (Notebook 08 derives this formula too.)
-#
-# Here is the code, which returns one value per latent dimension:
+# Each term is zero exactly when $\mu_j = 0$ and $\sigma_j = 1$, and positive otherwise. The
+# code returns one value per latent dimension (notebook 08 derives the formula):
 
 # %%
 show_source(gaussian_kl)
@@ -224,17 +212,10 @@ show_source(gaussian_kl)
 # %% [markdown]
 # ### Checking it by Monte Carlo
 #
-# A KL divergence is itself an expectation,
-# $$
-# D_{\mathrm{KL}}(q \,\|\, p) = \mathbb{E}_{\mathbf{z} \sim q}\big[\log q(\mathbf{z}) - \log
-# p(\mathbf{z})\big] \approx \frac{1}{T} \sum_{t=1}^{T} \big[\log q(\mathbf{z}^{(t)}) - \log
-# p(\mathbf{z}^{(t)})\big],
-# $$
-# so we can estimate it the same way we estimate the reconstruction term, with $T$ draws, and
-# check that the estimate converges to the closed form. We pick one encoder output
-# $(\boldsymbol{\mu}, \log\boldsymbol{\sigma}^2)$ by hand, draw a million reparameterized
-# samples, and use `gaussian_nll` for both log-densities (the prior has $\boldsymbol{\mu} =
-# \mathbf{0}$ and $\log\boldsymbol{\sigma}^2 = \mathbf{0}$).
+# A KL divergence is itself an expectation, $D_{\mathrm{KL}}(q \,\|\, p) = \mathbb{E}_{q}
+# [\log q(\mathbf{z}) - \log p(\mathbf{z})]$, so we can estimate it with $T$ draws and watch
+# the estimate approach the closed form. We pick one encoder output by hand, draw a million
+# reparameterized samples, and use `gaussian_nll` for both log-densities.
 
 # %%
 mu_q = torch.tensor([0.8, -0.3], dtype=torch.float64)
@@ -247,29 +228,14 @@ eps = torch.randn(t_max, 2, generator=gen, dtype=torch.float64)
 z = mu_q + torch.exp(log_var_q / 2) * eps  # z ~ q, by reparameterization
 log_q = -gaussian_nll(z, mu_q, log_var_q).sum(dim=-1)
 log_p = -gaussian_nll(z, torch.zeros(2), torch.zeros(2)).sum(dim=-1)
-kl_samples = (log_q - log_p).numpy()  # one single-sample estimate per draw
+kl_samples = (log_q - log_p).numpy()  # one single-draw estimate per draw
 
 t_grid = np.unique(np.logspace(0, 6, 60).astype(int))
 kl_running = np.cumsum(kl_samples)[t_grid - 1] / t_grid  # the estimate from T draws
-print(f"closed form: {kl_exact:.4f} nats;  "
-      f"Monte Carlo with T = {t_max:,}: {kl_running[-1]:.4f} nats")
-
-assert kl_exact > 0
-# The standard error at T = 1e6 is about 1e-3:
-assert abs(kl_running[-1] - kl_exact) < 5e-3
-# q = prior gives KL = 0:
-assert gaussian_kl(torch.zeros(3), torch.zeros(3)).abs().max() == 0
-
-# %% [markdown]
-# The left panel shows the running estimate against the number of samples $T$; the shaded
-# band is $\pm$ two standard errors around the closed form. The right panel shows the size
-# of the error on log-log axes: it shrinks like $1/\sqrt{T}$, so each extra correct digit
-# costs a hundred times more samples. Note also that a single-sample estimate $\log
-# q(\mathbf{z}) - \log p(\mathbf{z})$ can be negative, although the KL itself never is. The
-# closed form costs one line, has no error and no variance, which is why the VAE uses it.
-
-# %%
 std_err = kl_samples.std() / np.sqrt(t_grid)
+print(f"closed form {kl_exact:.4f} nats vs Monte Carlo ({t_max:,} draws) "
+      f"{kl_running[-1]:.4f} ± {std_err[-1]:.4f}")
+
 fig, (ax, ax_err) = plt.subplots(1, 2, figsize=(12, 4))
 ax.fill_between(t_grid, kl_exact - 2 * std_err, kl_exact + 2 * std_err,
                 color="tab:orange", alpha=0.2, label="closed form ± 2 standard errors")
@@ -289,24 +255,28 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## Putting it together: `VAE.forward`
+# The error shrinks like $1/\sqrt{T}$: each extra digit costs a hundred times the draws.
+# A single-draw estimate can even be negative, although the KL never is. The closed form
+# costs one line and gives the KL term without Monte-Carlo error, which is why the VAE
+# uses it. The loss's gradient still varies from draw to draw, through the reconstruction
+# term.
 #
-# `VAE.forward` runs the whole pipeline for a batch `x` of shape `[batch, input]` and a noise
-# tensor of shape `[num_mc, batch, latent]`: encode, reparameterize, decode every draw. It
-# returns a named tuple so that no one has to remember the order of five tensors.
+# ## Putting it together: `VAE.forward` and `VAE.loss`
+#
+# `VAE.forward` runs the pipeline for a batch `x` `[batch, input]` and noise `[num_mc,
+# batch, latent]`: encode, reparameterize, decode every draw. It returns a named tuple.
 
 # %%
 show_source(VAE.forward)
 
 # %% [markdown]
-# Let us run it on a batch of 128 points from the source post's data, with $T = 4$ noise draws,
-# through a freshly initialised (untrained) model, and look at the shapes.
+# We run it on 128 points of the source post's data, with $T = 4$ draws, through a fresh,
+# untrained model:
 
 # %%
 cfg = default_config()
 train_data, _ = source_dataset(seed=0)
 x = torch.from_numpy(train_data[:128])  # [batch, input] = [128, 2]
-
 torch.manual_seed(0)  # the same initial weights on every run
 model = build_vae(cfg)
 gen = torch.Generator().manual_seed(0)
@@ -315,56 +285,28 @@ out = model(x, noise)
 for name, value in out._asdict().items():
     print(f"{name:10s} {list(value.shape)}")
 
-assert out.z.shape == (4, 128, 2) and out.mu_x.shape == (4, 128, 2)
-assert out.mu_z.shape == (128, 2)
-
 # %% [markdown]
-# The encoder runs once per data point (`mu_z`, `log_var_z` are `[batch, latent]`), while the
-# decoder runs once per draw (`z`, `mu_x`, `log_var_x` are `[num_mc, batch, ...]`). The decoder's
-# `log_var_x` is, like every `log_var` in this tutorial, a log-**variance**.
-#
-# > **If you are reading the source blog post:** its shape comments (`[B, H, W, F]`, `[N, B, H,
-# > W, F]`) come from image code; our data points are 2-D vectors, so the shapes are `[batch, 2]`.
-# > It also names the decoder's output `log_sig_x` in one place and `log_sig2_x` in another; both
-# > are the same log-variance $\log\boldsymbol{\sigma}_x^2$.
-
-# %% [markdown]
-# ## `VAE.loss` and how the terms are reduced
-#
-# `VAE.loss` turns those tensors into the negative ELBO:
+# The encoder runs once per point (`mu_z`, `log_var_z` are `[batch, latent]`), the decoder
+# once per draw (`[num_mc, batch, ...]`). `VAE.loss` turns these into the negative ELBO,
+# with `VAE.log_likelihood`, the decoder's $\log p_\theta(\mathbf{x} \mid \mathbf{z})$
+# summed over data dimensions:
 
 # %%
 show_source(VAE.loss)
-
-# %% [markdown]
-# The reconstruction term comes from a small method of its own, `VAE.log_likelihood`: the
-# decoder's log-density of $\mathbf{x}$, $\log p_\theta(\mathbf{x} \mid \mathbf{z})$, summed
-# over the data dimensions, one number per draw and data point. Keeping it separate means
-# that everything else that needs this density (the likelihood estimates of notebook 07, the
-# other decoders of notebook 09) calls the same three lines.
 
 # %%
 show_source(VAE.log_likelihood)
 
 # %% [markdown]
-# The factor `self.beta` in front of the KL is 1 by default, which makes the total exactly
-# the negative ELBO; notebook 11 explores other values. Both terms start as one value per
-# dimension and end as one number for the batch:
+# The factor `self.beta` is 1 by default, which makes the total exactly the negative ELBO
+# (notebook 12 varies it). The reduction:
 #
-# - **sum over dimensions**: a diagonal Gaussian's log-density is the sum of its
-#   per-dimension log-densities, and likewise for the KL. Summing (not averaging) keeps each
-#   term a true log-density of the whole vector $\mathbf{x}$ or $\mathbf{z}$.
-# - **mean over Monte-Carlo samples**: this is the $\frac{1}{T}\sum_t$ of the estimator
-#   above.
-# - **mean over the batch**: it keeps the loss on the same scale, nats per data point,
-#   whatever the batch size, so losses from different batch sizes can be compared (the test
-#   loss in notebook 05 averages batches of different sizes). It does *not* make one learning
-#   rate right for every batch size: with Adam, which divides each gradient by a running
-#   estimate of its own size, the scale of the loss hardly matters, while the gradient's
-#   noise still shrinks with bigger batches. That is why notebook 07, which changes the batch
-#   size, tunes the learning rate with it.
+# - **sum over dimensions**, so each term is a log-density of the whole vector
+#   $\mathbf{x}$ or $\mathbf{z}$;
+# - **mean over draws**, the $\frac{1}{T}\sum_t$ of the estimator;
+# - **mean over the batch**, so that losses from different batch sizes compare.
 #
-# With $B$ data points in the batch, the loss is therefore
+# With $B$ points in the batch:
 #
 # $$
 # \underbrace{\frac{1}{B}\sum_{i=1}^{B} \frac{1}{T}\sum_{t=1}^{T} \sum_{d=1}^{D} -\log
@@ -374,36 +316,23 @@ show_source(VAE.log_likelihood)
 # (\sigma_{z,j}^{(i)})^2\big)}_{\texttt{kl}},
 # $$
 #
-# measured in **nats per data point** (nats because we use the natural logarithm). It is the
-# same unit as $-\log p(\mathbf{x})$ averaged over the data, so the two can be compared directly.
-# The closed-form KL does not depend on the noise, so it needs no average over $t$.
-
-# %% [markdown]
-# ## A worked call
-#
-# We call `model.loss` on our batch and check four things: the parts add up, the
-# reconstruction term matches a hand computation with `torch.distributions.Normal`, it is the
-# mean of `VAE.log_likelihood` over draws and batch, and the KL is positive.
+# in **nats per data point** (natural logarithms), the unit of $-\log p(\mathbf{x})$
+# averaged over the data. We check the reconstruction term against a hand computation with
+# `torch.distributions.Normal`:
 
 # %%
 parts = model.loss(x, noise)
-print(f"total = {parts.total.item():.4f}, recon = {parts.recon.item():.4f}, "
-      f"kl = {parts.kl.item():.4f}  (nats per data point)")
-
-decoder_dist = torch.distributions.Normal(out.mu_x, torch.exp(out.log_var_x / 2))
-# Sum over dimensions; mean over draws and batch:
-recon_by_hand = -decoder_dist.log_prob(x).sum(dim=-1).mean()
-log_lik = model.log_likelihood(x, (out.mu_x, out.log_var_x))  # [num_mc, batch]
-
-assert torch.allclose(parts.total, parts.recon + parts.kl)
-assert torch.allclose(parts.recon, recon_by_hand, atol=1e-5)
-assert log_lik.shape == (4, 128) and torch.allclose(parts.recon, -log_lik.mean())
-assert parts.kl > 0
+decoder = torch.distributions.Normal(out.mu_x, torch.exp(out.log_var_x / 2))
+recon_by_hand = -decoder.log_prob(x).sum(dim=-1).mean()  # sum dims; mean draws, batch
+print(f"total {parts.total.item():.4f} = recon {parts.recon.item():.4f} "
+      f"+ kl {parts.kl.item():.4f} nats per data point")
+print(f"recon by hand with Normal: {recon_by_hand.item():.4f}")
 
 # %% [markdown]
-# Finally, the bound itself. We know the true density of this data, so we can compute the exact
-# negative log-likelihood of the batch. The untrained model's loss should sit above it (we use
-# $T = 256$ draws here so that the Monte-Carlo noise is small).
+# ## The bound, against the truth
+#
+# We know the true density of this data, so we can compare the untrained model's loss with
+# the exact $-\log p(\mathbf{x})$ of the batch ($T = 256$ draws, for little noise).
 
 # %%
 exact_nll = -true_log_prob(x.numpy(), SOURCE_MU, SOURCE_COV).mean()
@@ -411,30 +340,25 @@ gen = torch.Generator().manual_seed(2)
 many = torch.randn(256, len(x), cfg.latent_dim, generator=gen)
 with torch.no_grad():
     untrained = model.loss(x, many).total.item()
-print(f"exact -log p(x): {exact_nll:.3f} nats per data point")
-print(f"untrained -ELBO: {untrained:.3f} nats per data point")
-print(f"the untrained model is {untrained - exact_nll:.3f} nats above the floor")
-assert untrained > exact_nll
-assert math.isfinite(untrained)
+print(f"exact -log p(x) {exact_nll:.3f}, untrained -ELBO {untrained:.3f}: "
+      f"{untrained - exact_nll:.3f} nats above")
 
 # %% [markdown]
-# Training will push the $-$ELBO down towards that floor, but in expectation over the data
-# distribution it can never go below it: $-\mathcal{L}(\mathbf{x}) \ge -\log
-# p_\theta(\mathbf{x})$ for every point, and no model density $p_\theta$ has a higher
-# *expected* log-likelihood than the true density $p$ itself (Gibbs' inequality). On a
-# finite batch like this one, a model can by chance score slightly better than the truth.
-
-# %% [markdown]
+# Training pushes the $-$ELBO down. Two steps keep it above the true $-\log p$: for every
+# point $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, and no model density
+# $p_\theta$ has a higher *expected* log-likelihood than the true $p$ (Gibbs' inequality).
+# The second step holds in expectation over the data only: on a finite batch, a model can
+# by chance score slightly better than the truth.
+#
 # ## Exercises
 #
-# **1. More draws per point.** Estimate the loss of our batch with 20 different noise seeds,
-# once with $T = 4$ draws per point and once with $T = 64$. By what factor does the spread
-# of the reconstruction term shrink? Does the KL term move at all?
+# **1. More draws per point.** Estimate the loss of our batch with 20 noise seeds, with
+# $T = 4$ and with $T = 64$. By what factor does the spread of the reconstruction term
+# shrink? Does the KL term move?
 
 # %% tags=["hide-cell"]
-# Sixteen times the draws: the standard deviation shrinks by sqrt(16) = 4 (the batch
-# average already removes some noise, but the factor is the same).  The closed-form KL
-# does not depend on the noise, so it does not move.
+# Sixteen times the draws: the standard deviation shrinks by sqrt(16) = 4. The
+# closed-form KL does not depend on the noise, so it does not move.
 spread = {}
 with torch.no_grad():
     for t in (4, 64):
@@ -460,8 +384,8 @@ assert torch.allclose(kl_two, torch.tensor([0.5, (math.e - 2) / 2]))
 
 # %% [markdown]
 # **3. Averaging instead of summing.** If `VAE.loss` took the *mean* over the two data
-# dimensions instead of the sum, what would the reconstruction term of our batch be, and
-# could it still be compared with the exact $-\log p(\mathbf{x})$?
+# dimensions, what would the reconstruction term be, and could it still be compared with
+# the exact $-\log p(\mathbf{x})$?
 
 # %% tags=["hide-cell"]
 # Half the sum (two dimensions), so no: it would no longer be the negative log-density
@@ -475,20 +399,43 @@ assert torch.allclose(averaged, parts.recon / 2)
 # %% [markdown]
 # ## Summary
 #
-# - The VAE minimises the negative ELBO, an upper bound on $-\log p(\mathbf{x})$:
-#   reconstruction $-\mathbb{E}_{q_\phi}[\log p_\theta(\mathbf{x} \mid \mathbf{z})]$ plus
-#   $D_{\mathrm{KL}}(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p(\mathbf{z}))$.
-# - The reconstruction term is estimated with $T$ reparameterized draws
-#   (`noise` `[num_mc, batch, latent]`); the KL between two Gaussians is exact (`gaussian_kl`),
-#   and a Monte-Carlo estimate converges to it like $1/\sqrt{T}$.
-# - `gaussian_nll` is the per-dimension Gaussian negative log-density, identical to
-#   `-torch.distributions.Normal(...).log_prob`.
-# - `VAE.loss` sums over dimensions and averages over the batch and the draws; it returns
-#   `(total, recon, kl)` in **nats per data point**, with `total = recon + kl` (for the
-#   default `beta = 1`). `VAE.log_likelihood` is the decoder's log-density it averages.
-# - The ELBO is a lower bound on $\log p_\theta(\mathbf{x})$ by Jensen's inequality, in three
-#   lines; notebook 08 shows the gap is $D_{\mathrm{KL}}(q_\phi \,\|\, p_\theta(\mathbf{z}
-#   \mid \mathbf{x}))$.
+# - The ELBO is a lower bound on $\log p_\theta(\mathbf{x})$ by Jensen's inequality; its
+#   gap is $D_{\mathrm{KL}}(q_\phi \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x}))$, the
+#   distance to the current decoder's posterior.
+# - The VAE minimises the negative ELBO: reconstruction $-\mathbb{E}_{q_\phi}[\log
+#   p_\theta(\mathbf{x} \mid \mathbf{z})]$ plus $D_{\mathrm{KL}}(q_\phi(\mathbf{z} \mid
+#   \mathbf{x}) \,\|\, p(\mathbf{z}))$. For every point it is an upper bound on the model's
+#   $-\log p_\theta(\mathbf{x})$; above the *true* $-\log p(\mathbf{x})$ it lies only in
+#   expectation over the data (Gibbs' inequality).
+# - The reconstruction term is estimated with $T$ reparameterized draws; the Gaussian KL is
+#   exact (`gaussian_kl`), and a Monte-Carlo estimate approaches it like $1/\sqrt{T}$.
+# - `VAE.loss` sums over dimensions and averages over draws and batch: `(total, recon, kl)`
+#   in **nats per data point**.
 #
-# **Next:** [05 · Training](05_training.ipynb) minimises this loss with Adam, and watches the
-# train and test losses fall.
+# **Next:** [05 · Training](05_training.ipynb) minimises this loss with Adam.
+
+# %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
+# Checks: the numbers this page states, for this seed (and the rules behind them).
+# gaussian_nll is -Normal.log_prob, one value per dimension
+assert ours.shape == (5, 2) and torch.allclose(ours, reference, atol=1e-6)
+# The closed-form KL: positive, within 5 standard errors (~1e-3) of MC, 0 at q = p
+assert kl_exact > 0 and abs(kl_running[-1] - kl_exact) < 5 * std_err[-1]
+assert gaussian_kl(torch.zeros(3), torch.zeros(3)).abs().max() == 0
+assert kl_samples.min() < 0  # a single-draw estimate can be negative
+# The error shrinks like 1/sqrt(T): within 4 standard errors from T = 1,000 on
+tail = t_grid >= 1000
+assert np.all(np.abs(kl_running[tail] - kl_exact) < 4 * std_err[tail])
+# VAE.forward's shapes
+assert out.z.shape == (4, 128, 2) and out.mu_x.shape == (4, 128, 2)
+assert out.mu_z.shape == (128, 2) and out.log_var_z.shape == (128, 2)
+# VAE.loss: the parts add up, recon is Normal's by hand and the mean of log_likelihood
+assert torch.allclose(parts.total, parts.recon + parts.kl)
+assert torch.allclose(parts.recon, recon_by_hand, atol=1e-5)
+log_lik = model.log_likelihood(x, out.decoded)
+assert log_lik.shape == (4, 128) and torch.allclose(parts.recon, -log_lik.mean())
+assert parts.kl > 0
+# The untrained model's -ELBO lies above the exact NLL of the batch
+assert math.isfinite(untrained) and untrained > exact_nll
+# The picture: the -ELBO falls towards the floor, still above it after one epoch
+assert preview.test_losses[1, 0] < preview.test_losses[0, 0]
+assert floor < preview.test_losses[1, 0]

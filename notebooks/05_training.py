@@ -193,8 +193,9 @@ print(f"{len(train_losses)} steps; test (total, recon, kl) before: "
 # %%
 result = run_model(cfg, train_data, test_data)
 same = np.array_equal(result.train_losses, train_losses)
+same_test = np.array_equal(result.test_losses, test_losses)
 print(f"our loop vs run_model, {len(train_losses)} steps: identical train losses: "
-      f"{same}; identical test losses: {np.array_equal(result.test_losses, test_losses)}")
+      f"{same}; identical test losses: {same_test}")
 assert same
 
 # %% [markdown]
@@ -302,8 +303,8 @@ assert fast.test_losses[-1, 2] > 2 * result.test_losses[-1, 2]
 # and how many steps would one epoch take with `batch_size=96`?
 
 # %% tags=["hide-cell"]
-# 10,000 = 78 * 128 + 16: the last batch holds 16 points (train_step averages over them,
-# so it counts as one step like any other). With 96 points a batch: ceil(10000 / 96) = 105.
+# 10,000 = 78 * 128 + 16: the last batch holds 16 points (train_step averages over
+# them, so it counts as one step like any other). With 96: ceil(10000 / 96) = 105.
 print("last batch:", len(batch), "points; steps with batch_size=96:",
       math.ceil(len(train_data) / 96))
 assert len(batch) == len(train_data) - 78 * 128 == 16
