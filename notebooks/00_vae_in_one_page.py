@@ -243,9 +243,9 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The exact NLL is the best any model can do on these test points. The $-$ELBO we
-# trained sits less than a hundredth of a nat above it: the bound is nearly tight. The
-# IWAE estimate of the model's own $-\log p_\theta(\mathbf{x})$ is closer still, and the
+# The exact NLL is the best any model can do on average over the data (on a finite test
+# set a model may land a little either side). The $-$ELBO we trained sits less than a
+# hundredth of a nat above it: the bound is nearly tight. The IWAE estimate of the model's own $-\log p_\theta(\mathbf{x})$ is closer still, and the
 # two density maps are hard to tell apart.
 #
 # The package holds the same model as `VAE` (built from `GaussianMLP`); the later

@@ -12,7 +12,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def load_results(name: str) -> dict:
-    """The committed results ``name`` (e.g. ``"digits"``), as written by ``make bench``."""
+    """The committed results ``name`` (e.g. ``"digits"``), written by ``make bench``."""
     path = resources.files("vae_tutorial") / "results" / f"{name}.json"
     if not path.is_file():
         known = sorted(p.stem for p in RESULTS_DIR.glob("*.json"))
@@ -25,5 +25,6 @@ def save_results(name: str, results: dict) -> Path:
     """Write ``results`` (JSON-serialisable) as ``vae_tutorial/results/NAME.json``."""
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{name}.json"
-    path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    text = json.dumps(results, indent=1, sort_keys=True) + "\n"
+    path.write_text(text, encoding="utf-8")
     return path
