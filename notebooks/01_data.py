@@ -132,8 +132,7 @@ print(f"sample cov  {sample_cov.round(3).tolist()} vs Sigma {cov.tolist()}")
 # \operatorname{diag}(\boldsymbol{\sigma}^2(\mathbf{z}))\big),
 # $$
 #
-# with the variances $\sigma_1^2, \sigma_2^2$ on the diagonal; in a VAE, a neural network
-# computes them (notebook 02).
+# where, in a VAE, a neural network computes the mean and the variances (notebook 02).
 #
 # How can coordinates that are independent given $\mathbf{z}$ be correlated overall? They
 # share $\mathbf{z}$. The simplest case makes this exact: one latent $z \sim \mathcal{N}(0,
@@ -145,15 +144,15 @@ print(f"sample cov  {sample_cov.round(3).tolist()} vs Sigma {cov.tolist()}")
 # \Psi = \operatorname{diag}(\psi_1, \psi_2).
 # $$
 #
-# Given $z$, $\mathbf{x}$ has mean $\boldsymbol{\mu} + \mathbf{w} z$ and covariance
-# $\Psi$. Overall it is a sum of independent Gaussians, with
+# Given $z$, the covariance of $\mathbf{x}$ is the diagonal $\Psi$. Overall, as a sum of
+# independent terms,
 #
 # $$
 # \operatorname{Cov}(\mathbf{x}) = \mathbf{w}\mathbf{w}^\top + \Psi .
 # $$
 #
-# The shared term $\mathbf{w}\mathbf{w}^\top$ creates the off-diagonal entry $w_1 w_2$. This
-# model is called *factor analysis*. With $\mathbf{w} = [1/\sqrt2, 1/\sqrt2]^\top$ and
+# The shared term $\mathbf{w}\mathbf{w}^\top$ creates the off-diagonal entry $w_1 w_2$
+# (this model is *factor analysis*). With $\mathbf{w} = [1/\sqrt2, 1/\sqrt2]^\top$ and
 # $\psi_1 = \psi_2 = 0.5$ it reproduces $\Sigma$ exactly:
 #
 # $$
@@ -180,8 +179,8 @@ print(f"correlation of x1 and x2: simulated {corr_latent:.3f} vs rho 0.5; "
 
 # %% [markdown]
 # The right panel at the top shows it: for a fixed $z$, the points $\mathbf{x} \mid z$ form
-# a round cloud centred on $\boldsymbol{\mu} + \mathbf{w} z$. The data's tilt comes only from
-# $z$ sliding that cloud along $\mathbf{w}$. A VAE learns such structure with small neural
+# a round cloud centred on $\boldsymbol{\mu} + \mathbf{w} z$; the tilt comes from $z$
+# sliding that cloud along $\mathbf{w}$. A VAE learns such structure with small neural
 # networks in place of $\mathbf{w}$, and two latent dimensions (`latent_dim = 2`), one more
 # than this data needs.
 
@@ -282,12 +281,11 @@ plt.show()
 # Grid and formula agree, and the evidence is the exact data density. Seeing $\mathbf{x}$
 # narrowed $z$ down from the prior's variance of 1 to $S = \tfrac13$.
 #
-# A VAE's decoder replaces $\boldsymbol{\mu} + \mathbf{w} z$ by a neural network, and
-# $p_\theta(\mathbf{x}) = \int p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})\,
-# d\mathbf{z}$ loses its closed form. A grid with 100 points per latent dimension costs
-# $100^J$ decoder evaluations per data point: the cost grows exponentially with the latent
-# dimension $J$. For $J = 2$ it is feasible once, to grade a trained model (notebook 10), but
-# not at every training step, nor for the many latents of image models.
+# A VAE's decoder is a neural network, and then $p_\theta(\mathbf{x}) = \int
+# p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$ has no closed form. A
+# grid with 100 points per latent dimension costs $100^J$ decoder evaluations per data
+# point, exponential in the latent dimension $J$: feasible for $J = 2$ to grade a trained
+# model once (notebook 10), not at every training step, nor for the many latents of images.
 #
 # So a VAE trains a second network, the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$, to
 # output a Gaussian approximation of the posterior, a mean and a variance per data point.
@@ -353,8 +351,8 @@ assert np.allclose(a**2 * np.ones((2, 2)) + psi_strong * np.eye(2), strong)
 # %% [markdown]
 # **2. The floor on a small sample.** Take data sets of only 100 points. Predict the standard
 # deviation of their average $-\log p(\mathbf{x})$ around $H$, and whether some land *below*
-# $H$. (Hint: $-\log p(\mathbf{x}) = \text{const} + \tfrac12 r^2$, where the squared
-# Mahalanobis distance $r^2$ has a $\chi^2_2$ distribution, of variance 4.)
+# $H$. (Hint: $-\log p(\mathbf{x}) = \text{const} + \tfrac12 r^2$, and $r^2 \sim
+# \chi^2_2$ has variance 4.)
 
 # %% tags=["hide-cell"]
 # Var(r^2 / 2) = 4 / 4 = 1, so one point's NLL has standard deviation 1 and an

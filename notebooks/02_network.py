@@ -87,7 +87,8 @@ from vae_tutorial import (
 # p_\theta(\mathbf{x} \mid \mathbf{z}) = \mathcal{N}\big(\mathbf{x} \mid \boldsymbol{\mu}_x(\mathbf{z}),
 # \operatorname{diag}(\boldsymbol{\sigma}_x^2(\mathbf{z}))\big).
 # $$
-#
+
+# %% [markdown]
 # <details><summary><b>For readers of the source post</b></summary>
 #
 # - It calls $p_\theta(\mathbf{x} \mid \mathbf{z})$ the encoder and $q_\phi(\mathbf{z} \mid
@@ -98,8 +99,8 @@ from vae_tutorial import (
 #   features). Here a data point is a 2-vector: inputs are `[batch, 2]`, decoder outputs
 #   `[num_mc, batch, 2]`.
 # - The decoder's second output is called `log_sig2_x` in some functions and `log_sig_x` in
-#   others. Every use treats it as $\log\sigma^2$ (`torch.exp(log_sig_x / 2)` is a standard
-#   deviation): it is a log-**variance** everywhere, here always `log_var`.
+#   others. Every use treats it as $\log\sigma^2$ (the loss takes $e^{s/2}$ of it as a
+#   standard deviation): it is a log-**variance** everywhere, here always `log_var`.
 # - Its equation stacks the output as $[\log\boldsymbol{\sigma}^2; \boldsymbol{\mu}]$, but its
 #   code takes the first half as the mean. Here it is always $[\boldsymbol{\mu};
 #   \log\boldsymbol{\sigma}^2]$.
