@@ -86,3 +86,33 @@ def test_bad_data_is_a_value_error(x, match):
 def test_bad_split_is_a_value_error():
     with pytest.raises(ValueError, match="n_train must be in 1..9"):
         train_test_split(np.zeros((10, 2)), 10)
+
+
+@pytest.mark.parametrize("cov", [[[2.0]], [[2.0, 0.3, -0.4], [0.3, 1.0, 0.2], [-0.4, 0.2, 0.8]]])
+def test_true_log_prob_matches_scipy_in_other_dimensions(cov):
+    """The triangular solve (scipy.linalg.solve_triangular) against SciPy's logpdf, d = 1, 3."""
+    mu = np.linspace(-1.0, 1.0, len(cov))
+    x = np.random.default_rng(5).normal(size=(40, len(cov)))
+    np.testing.assert_allclose(true_log_prob(x, mu, cov),
+                               multivariate_normal(mu, cov).logpdf(x), rtol=1e-10)
+
+
+def test_notebook_01_posterior_is_the_lowest_rate_exact_fit():
+    """01's prose: many decoders fit the data exactly, each with its own posterior; only
+    the lowest-rate one has the posterior variance S = 1/3 computed there."""
+    from vae_tutorial.analysis import isotropic_exact_fit, linear_optimum
+
+    fits = [isotropic_exact_fit(SOURCE_COV, s) for s in (0.5, 0.4, 0.25, 0.1)]
+    for fit in fits:  # all exact: W W^T + Psi = Sigma
+        np.testing.assert_allclose(fit.w @ fit.w.T + np.diag(fit.psi), SOURCE_COV,
+                                   atol=1e-12)
+    rates = [fit.rate for fit in fits]
+    assert rates == sorted(rates) and len({round(r, 6) for r in rates}) == len(rates)
+    np.testing.assert_allclose(fits[0].posterior_var, [1 / 3, 1.0], atol=1e-12)
+    assert all(fit.posterior_var[0] < 1 / 3 - 0.05 for fit in fits[1:])
+    balanced = linear_optimum(SOURCE_COV, "diagonal")  # w = [0.707, 0.707], psi = 0.5
+    assert balanced.posterior_var == pytest.approx(1 / 3)
+    assert balanced.rate == pytest.approx(fits[0].rate) == pytest.approx(0.5 * np.log(3))
+    for w1 in (0.6, 0.8, 0.9):  # other one-latent exact fits: other posteriors, more rate
+        other = linear_optimum(SOURCE_COV, "diagonal", w1)
+        assert other.rate > balanced.rate and abs(other.posterior_var - 1 / 3) > 0.02
