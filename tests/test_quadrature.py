@@ -10,6 +10,7 @@ from vae_tutorial import converged_config, default_config, iwae_nll, run_model
 from vae_tutorial.data import source_dataset
 from vae_tutorial.quadrature import (
     grid_error,
+    grid_moments,
     grid_posterior,
     latent_grid,
     quadrature_nll,
@@ -39,6 +40,14 @@ def test_grid_posterior_has_the_closed_form_moments():
     cov12 = (density * centred1 * centred2).sum((1, 2)) * h**2
     np.testing.assert_allclose(var1, cov[0, 0], atol=1e-4)
     np.testing.assert_allclose(cov12, cov[0, 1], atol=1e-4)
+
+
+def test_grid_moments_match_the_closed_form():
+    moments = grid_moments(make_vae(), X[:20])
+    gain, cov = posterior()
+    np.testing.assert_allclose(moments.log_marginal, -exact_nll(X[:20]), atol=1e-4)
+    np.testing.assert_allclose(moments.mean, (X[:20] - B) @ gain.T, atol=1e-4)
+    np.testing.assert_allclose(moments.cov, np.broadcast_to(cov, (20, 2, 2)), atol=1e-4)
 
 
 def prior_monte_carlo_nll(model, x, num=400_000, seed=0):

@@ -9,9 +9,11 @@ Taught in ``notebooks/10_beyond_gaussian``.
 over the centres z_g of n x n square cells of side h tiling the box [-L, L]^2.  In logs,
     log p_theta(x) ~= logsumexp_g [log p_theta(x|z_g) + log p(z_g)] + log h^2.
 The decoder runs once on the grid; every x reuses its outputs.  The same table,
-normalised over g, is the true posterior p_theta(z|x) on the grid.  The rule is accurate
-when the box holds all of the posterior's mass and the cells are small next to its
-width: ``grid_error`` checks both by halving the spacing and widening the box.
+normalised over g, is the true posterior p_theta(z|x) on the grid (``grid_posterior``,
+and its mean and covariance, ``grid_moments``).  The rule is deterministic, not exact:
+it has a discretisation error (cells of finite size) and a truncation error (mass
+outside the box).  ``grid_error`` measures both, by halving the spacing and by widening
+the box.
 """
 
 from __future__ import annotations
@@ -126,6 +128,36 @@ def grid_posterior(model, x, half_width: float = HALF_WIDTH,
     log_post = tables - torch.logsumexp(tables, dim=1, keepdim=True) \
         - grid.log_cell_area
     return grid.axis.numpy(), log_post.exp().reshape(-1, num_points, num_points).numpy()
+
+
+class GridMoments(NamedTuple):
+    """What the grid says about each point x_i: log p_theta(x_i) ``[N]``, and the mean
+    ``[N, 2]`` and covariance ``[N, 2, 2]`` of its true posterior p_theta(z|x_i)."""
+
+    log_marginal: np.ndarray
+    mean: np.ndarray
+    cov: np.ndarray
+
+
+def grid_moments(model, x, half_width: float = HALF_WIDTH,
+                 num_points: int = NUM_POINTS, max_rows: int = 2**18) -> GridMoments:
+    """log p_theta(x) and the first two moments of the true posterior p_theta(z|x),
+    read from one pass over the grid (the posterior's weights are the table normalised
+    over the nodes).  float64."""
+    grid = latent_grid(half_width, num_points)
+    z = grid.z  # [G, 2] float64
+    outer = (z[:, :, None] * z[:, None, :]).reshape(len(z), -1)  # [G, 4]
+    log_marginal, means, second = [], [], []
+    for table in log_joint_chunks(model, x, grid, max_rows):
+        table = table.double().cpu()
+        norm = torch.logsumexp(table, dim=1, keepdim=True)
+        weights = (table - norm).exp()  # [chunk, G], each row sums to 1
+        log_marginal.append(norm[:, 0] + grid.log_cell_area)
+        means.append(weights @ z)
+        second.append(weights @ outer)
+    mean = torch.cat(means)
+    cov = torch.cat(second).reshape(-1, 2, 2) - mean[:, :, None] * mean[:, None, :]
+    return GridMoments(torch.cat(log_marginal).numpy(), mean.numpy(), cov.numpy())
 
 
 def grid_error(model, x, half_width: float = HALF_WIDTH,
