@@ -94,8 +94,9 @@ from vae_tutorial import (
 #
 # We would like to maximise $\log p_\theta(\mathbf{x}) = \log \int p_\theta(\mathbf{x} \mid
 # \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$, but with a neural decoder the integral has no
-# closed form (notebook 01). Take the encoder $q_\phi(\mathbf{z} \mid \mathbf{x})$, multiply
-# and divide by it inside the integral, and read the integral as an average over $q_\phi$:
+# closed form (notebook 01); $p(\mathbf{z}) = \mathcal{N}(\mathbf{0}, I)$ is the prior. Take
+# the encoder $q_\phi(\mathbf{z} \mid \mathbf{x})$, multiply and divide by it inside the
+# integral, and read the integral as an average over $q_\phi$:
 #
 # $$
 # \log p_\theta(\mathbf{x})
@@ -120,16 +121,16 @@ from vae_tutorial import (
 # $$
 #
 # The first term asks $\mathbf{z}$ to explain $\mathbf{x}$; the second keeps the encoder
-# close to the prior $\mathcal{N}(\mathbf{0}, I)$. The gap of the bound is $D_{\mathrm{KL}}
+# close to the prior. The gap of the bound is $D_{\mathrm{KL}}
 # \big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x})\big)$
 # (notebook 08), so the bound is tight exactly when the encoder outputs the posterior of the
 # *current* decoder. That target moves as the decoder learns, and many decoders fit our
 # data equally well, each with its own posterior (notebook 07).
 #
 # For every point, then, the loss is an upper bound on the *model's* $-\log
-# p_\theta(\mathbf{x})$. Our data also have a known *true* density $p$; its $-\log
-# p(\mathbf{x})$ is a floor for the loss only on average over the data, one step further
-# (the end of this notebook).
+# p_\theta(\mathbf{x})$. Our data also have a known *true* density $p$. Its $-\log
+# p(\mathbf{x})$ is a floor for the loss only on average over the data; the end of this
+# notebook takes that second step.
 
 # %% [markdown]
 # ## The reconstruction term, by Monte Carlo

@@ -73,6 +73,7 @@ plt.show()
 import math
 import textwrap
 
+import numpy as np
 import torch
 
 from vae_tutorial import (
@@ -209,7 +210,7 @@ assert same
 # with two exact reference lines on the total (notebook 07 returns to them):
 #
 # - the **floor**, the exact $-\log p(\mathbf{x})$ of the test points, about 2.69 nats.
-#   Two steps put it there. For every point, $-\mathcal{L}(\mathbf{x}) \ge -\log
+#   It is a floor in two steps. For every point, $-\mathcal{L}(\mathbf{x}) \ge -\log
 #   p_\theta(\mathbf{x})$ (notebook 04). And no model $p_\theta$ has a lower expected $-\log
 #   p_\theta(\mathbf{x})$ than the true $p$ (Gibbs' inequality). So the $-$ELBO lies above
 #   the floor *in expectation over the data*; a single batch can dip below it.
@@ -247,7 +248,7 @@ plt.show()
 # floor. That is not "half of what $\mathbf{z}$ can buy": the rest of the distance also
 # holds the bound's own gap, $D_{\mathrm{KL}}(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\,
 # p_\theta(\mathbf{z} \mid \mathbf{x}))$, and errors unrelated to $\mathbf{z}$, such as a
-# slightly wrong mean. Notebook 07 trains a model that reaches the floor.
+# slightly wrong mean. Notebook 07 trains a model that gets much closer to the floor.
 #
 # ## Appendix: settings, seeds and devices
 #
