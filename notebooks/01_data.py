@@ -1,10 +1,9 @@
 # %% [markdown]
 # # 01 · The data: a correlated 2-D Gaussian
 #
-# A VAE learns a distribution from its samples. We choose the distribution ourselves, a
-# correlated 2-D Gaussian, so we know its exact density and can grade the model against it.
-# Here we draw the data and meet the idea a VAE is built on: a hidden variable that explains
-# the correlation.
+# A VAE learns a distribution from its samples. We choose one ourselves, a correlated 2-D
+# Gaussian, so we know its exact density and can grade the model against it. Then we meet
+# the idea a VAE is built on: a hidden variable that explains the correlation.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/01_data.ipynb)
 
@@ -101,9 +100,8 @@ print("mu =", mu, "  Sigma =", cov.tolist())
 print("correlation rho =", cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]))
 
 # %% [markdown]
-# `sample_gaussian` checks its inputs (see the appendix), then draws with NumPy's generator
-# from an explicit `seed`: the same call gives the same points on every run. It returns
-# `float32`, PyTorch's default type.
+# `sample_gaussian` checks its inputs (see the appendix) and draws from an explicit `seed`,
+# so the same call gives the same points on every run, as `float32` for PyTorch.
 
 # %%
 show_source(sample_gaussian)
@@ -207,12 +205,11 @@ show_source(true_log_prob)
 
 # %% [markdown]
 # Averaged over the data, $-\log p(\mathbf{x})$ estimates the **entropy** $H = \tfrac12
-# \log\big((2\pi e)^d \det\Sigma\big)$. No model beats it *in expectation*: for every density
+# \log\big((2\pi e)^d \det\Sigma\big)$. No model beats it in expectation: for every density
 # $p_\theta$, $\mathbb{E}_{p}[-\log p_\theta(\mathbf{x})] \ge H$ (Gibbs' inequality), with
 # equality only when $p_\theta = p$; a finite sample's average can land a little below $H$
-# (exercise 2). $H$ is the floor that the VAE's loss approaches later, in **nats**
-# (natural-log units) per data point. We check `true_log_prob` against SciPy, then the
-# average against $H$:
+# (exercise 2). $H$ is the floor for the VAE's loss, in **nats** (natural-log units) per
+# data point. We check `true_log_prob` against SciPy, then the average against $H$:
 
 # %%
 ours = true_log_prob(train_data, mu, cov)
@@ -300,9 +297,8 @@ plt.show()
 #
 # Every covariance matrix is positive *semi*-definite: the variance of a projection
 # $\mathbf{v}^\top \mathbf{x}$ is $\mathbf{v}^\top \Sigma \mathbf{v} \ge 0$. A density needs
-# more: $\Sigma$ invertible, a *strictly* positive variance in every direction, that is, all
-# eigenvalues $> 0$. Such a matrix is **positive definite**. `check_gaussian` checks this
-# (and shapes, symmetry, finiteness) before a mean and covariance are used:
+# a *strictly* positive variance in every direction (all eigenvalues $> 0$): $\Sigma$ must
+# be **positive definite**. `check_gaussian` checks this, and shapes, symmetry, finiteness:
 
 # %%
 show_source(check_gaussian)
@@ -324,9 +320,9 @@ except ValueError as error:
     print("ValueError:", error)
 
 # %% [markdown]
-# How close should the sample moments above be? With $n = 10{,}000$ points the standard error
-# of a sample mean is $\sigma/\sqrt{n} = 0.01$ and that of a sample variance about
-# $\sigma^2\sqrt{2/n} \approx 0.014$. The checks at the end allow a few times that.
+# How close should the sample moments be? With $n = 10{,}000$ points the standard error of a
+# sample mean is $\sigma/\sqrt{n} = 0.01$, of a sample variance $\sigma^2\sqrt{2/n}
+# \approx 0.014$; the checks at the end allow a few times that.
 
 # %%
 print("sample mean - mu, in standard errors:", ((sample_mean - mu) / 0.01).round(1))
@@ -384,16 +380,12 @@ assert np.isclose(post_var, 1 / 11, atol=1e-5)
 # %% [markdown]
 # ## Summary
 #
-# - The data: $\mathcal{N}(\boldsymbol{\mu}, \Sigma)$, correlation 0.5; `source_dataset`
-#   gives 10,000 training and 2,500 test points, seeded.
-# - A shared latent explains correlation: $\operatorname{Cov}(\mathbf{x}) =
-#   \mathbf{w}\mathbf{w}^\top + \Psi = \Sigma$ for $\mathbf{w} = [0.707, 0.707]^\top$,
-#   $\psi_1 = \psi_2 = 0.5$.
-# - `true_log_prob` is exact; its average approaches the entropy $H$, the lowest *expected*
-#   loss of any model.
-# - The posterior needs the evidence $p(\mathbf{x})$, whose cost grows exponentially with
-#   the latent dimension for a neural decoder; a VAE learns an encoder that approximates the
-#   current decoder's posterior.
+# - The data: $\mathcal{N}(\boldsymbol{\mu}, \Sigma)$ with correlation 0.5, from
+#   `source_dataset`; `true_log_prob` is its exact log-density, and the entropy $H$ is the
+#   lowest *expected* loss of any model.
+# - A shared latent explains the correlation: $\mathbf{w}\mathbf{w}^\top + \Psi = \Sigma$.
+# - A neural decoder's posterior has no closed form, so a VAE learns an encoder that
+#   approximates the current decoder's posterior.
 #
 # **Next:** [02 · The networks](02_network.ipynb) builds the encoder and the decoder.
 

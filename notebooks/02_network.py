@@ -40,11 +40,9 @@ plt.show()
 # %% [markdown]
 # **What you will learn**
 #
-# - the two conditional distributions of a VAE, the **encoder** $q_\phi(\mathbf{z} \mid
-#   \mathbf{x})$ and the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$, both diagonal
-#   Gaussians computed by a network;
-# - `GaussianMLP`, the two-layer network used for both, and why it outputs a
-#   **log-variance**;
+# - the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$ and the **decoder**
+#   $p_\theta(\mathbf{x} \mid \mathbf{z})$, both diagonal Gaussians computed by a network;
+# - `GaussianMLP`, the network used for both, and why it outputs a **log-variance**;
 # - how `VAE.encode` and `VAE.decode` split that output, and the shape of every tensor;
 # - how many parameters the model has, counted by hand and by PyTorch.
 
@@ -93,17 +91,15 @@ from vae_tutorial import (
 #
 # - It calls $p_\theta(\mathbf{x} \mid \mathbf{z})$ the encoder and $q_\phi(\mathbf{z} \mid
 #   \mathbf{x})$ the decoder: swapped. The *en*coder turns data into a code, $\mathbf{x} \to
-#   \mathbf{z}$; the *de*coder turns a code back into data. Its code wires them the right way
-#   round; only the names in the text are swapped.
+#   \mathbf{z}$. Its code wires them the right way round.
 # - Its shape comments, such as `[B, H, W, F]`, come from image code (height, width,
 #   features). Here a data point is a 2-vector: inputs are `[batch, 2]`, decoder outputs
 #   `[num_mc, batch, 2]`.
 # - The decoder's second output is called `log_sig2_x` in some functions and `log_sig_x` in
 #   others. Every use treats it as $\log\sigma^2$ (the loss takes $e^{s/2}$ of it as a
 #   standard deviation): it is a log-**variance** everywhere, here always `log_var`.
-# - Its equation stacks the output as $[\log\boldsymbol{\sigma}^2; \boldsymbol{\mu}]$, but its
-#   code takes the first half as the mean. Here it is always $[\boldsymbol{\mu};
-#   \log\boldsymbol{\sigma}^2]$.
+# - Its equation stacks the output as $[\log\boldsymbol{\sigma}^2; \boldsymbol{\mu}]$, its
+#   code as $[\boldsymbol{\mu}; \log\boldsymbol{\sigma}^2]$, as here.
 #
 # </details>
 
@@ -246,7 +242,7 @@ assert mu_x.shape == (3, 5, 2) and log_var_x.shape == (3, 5, 2)
 # $$
 #
 # parameters. For the encoder and the decoder alike ($n = m = 2$, $H = 512$): $1{,}536 +
-# 2{,}052 = 3{,}588$ each, $7{,}176$ in total.
+# 2{,}052 = 3{,}588$ each, $7{,}176$ in total, tiny enough to train in seconds on a CPU.
 
 # %%
 def count(module):
@@ -263,10 +259,6 @@ by_hand = (mlp_formula(cfg.input_dim, cfg.hidden_dim, cfg.latent_dim)
            + mlp_formula(cfg.latent_dim, cfg.hidden_dim, cfg.input_dim))
 print(f"total: by hand {by_hand:,} vs PyTorch {count(model):,}")
 assert count(model) == by_hand
-
-# %% [markdown]
-# Seven thousand parameters is tiny by deep-learning standards, which is why every notebook
-# here trains in seconds on a CPU.
 
 # %% [markdown]
 # ## What an untrained encoder says
@@ -338,9 +330,9 @@ assert torch.isclose(torch.exp(s_answer / 2), torch.tensor(0.1))
 # %% [markdown]
 # ## Summary
 #
-# - The **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$ maps data to a distribution over
-#   latents, the **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$ maps a latent to a
-#   distribution over data; both are diagonal Gaussians.
+# - The **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$ maps data to latents, the
+#   **decoder** $p_\theta(\mathbf{x} \mid \mathbf{z})$ latents to data; both are diagonal
+#   Gaussians.
 # - `GaussianMLP` is Linear $\to$ tanh $\to$ Linear, with $2m$ outputs
 #   $[\boldsymbol{\mu}; \log\boldsymbol{\sigma}^2]$. A log-variance makes the variance an
 #   unconstrained output ($\sigma^2 = e^s > 0$ for every real $s$).

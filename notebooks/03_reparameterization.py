@@ -301,11 +301,11 @@ for name, draws in estimators.items():
 
 # %% [markdown]
 # All three are right on average. Without a baseline, the score-function estimate's standard
-# deviation is exactly $\sqrt{120} \approx 11$ here, against $2\sigma = 4$, so it needs about
+# deviation is exactly $\sqrt{120} \approx 11$ here, against $2\sigma = 4$: it needs
 # $(\sqrt{120}/4)^2 = 7.5$ times as many draws for the same accuracy. The baseline helps
-# ($\sqrt{72} \approx 8.5$, 4.5 times) but does not close the gap. It usually widens with more
-# latent dimensions and with an $f$ as complicated as a decoder network, which is why the VAE
-# (Kingma & Welling, 2014) uses reparameterization.
+# ($\sqrt{72} \approx 8.5$, 4.5 times) but does not close the gap, which usually widens with
+# more latent dimensions and an $f$ as complicated as a decoder. That is why the VAE (Kingma
+# & Welling, 2014) uses reparameterization.
 
 # %% [markdown]
 # ## Exercises
@@ -351,11 +351,10 @@ assert lv_sure.grad.abs().max() < 1e-4
 #   \boldsymbol{\epsilon}$ gives the same distribution and moves the randomness into a
 #   parameter-free input, so gradients flow through $\boldsymbol{\mu}$ and
 #   $\log\boldsymbol{\sigma}^2$.
-# - `sample_latents(mu, log_var, noise)` is that one line: `[batch, latent]` parameters,
-#   `[num_mc, batch, latent]` noise and `z`.
-# - Checked: the draws have the right moments, and the autograd estimate of $\nabla\,
-#   \mathbb{E}[z^2]$ converges to the exact value like $1/\sqrt{T}$, with far less noise than
-#   the score-function estimator, with or without a baseline.
+# - `sample_latents(mu, log_var, noise)` is that one line; `noise` and `z` are
+#   `[num_mc, batch, latent]`.
+# - Its gradient estimate is unbiased, converges like $1/\sqrt{T}$, and is far less noisy
+#   than the score-function estimator, with or without a baseline.
 #
 # **Next:** [04 · The loss](04_loss.ipynb) uses these draws in the VAE's loss, the negative
 # ELBO.
