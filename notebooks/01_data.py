@@ -194,11 +194,10 @@ print(f"correlation of x1 and x2: simulated {corr_latent:.3f} vs rho 0.5; "
 # \boldsymbol{\mu})\Big].
 # $$
 #
-# The last term is the squared *Mahalanobis distance*. The code never inverts $\Sigma$; it
-# factors
-# $\Sigma = L L^\top$ (Cholesky, $L$ lower triangular), so $\log\det\Sigma = 2 \sum_i \log
-# L_{ii}$ and the Mahalanobis term is $\lVert L^{-1}(\mathbf{x} - \boldsymbol{\mu})
-# \rVert^2$, one triangular solve: faster and numerically safer.
+# The last term is the squared *Mahalanobis distance*. The code never inverts $\Sigma$: it
+# factors $\Sigma = L L^\top$ (Cholesky, $L$ lower triangular), so $\log\det\Sigma = 2
+# \sum_i \log L_{ii}$ and the Mahalanobis term is $\lVert L^{-1}(\mathbf{x} -
+# \boldsymbol{\mu}) \rVert^2$, one triangular solve: faster and numerically safer.
 
 # %%
 show_source(true_log_prob)

@@ -161,8 +161,8 @@ plt.show()
 # In code, the variance is `torch.exp(log_var)` and the standard deviation
 # `torch.exp(log_var / 2)`, never the square root of something that might be negative. The
 # floating-point range still sets limits: in `float32`, $e^s$ overflows to infinity beyond
-# $s \approx 88.7$ and underflows to 0 below about $-104$. Trained log-variances in this
-# tutorial stay far inside that range:
+# $s \approx 88.7$ and underflows to 0 below about $-104$. Inside that range, every output
+# is a valid variance:
 
 # %%
 log_var = torch.tensor([-104.0, -103.0, -1.0, 0.0, 88.0, 89.0])
