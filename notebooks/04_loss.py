@@ -3,8 +3,7 @@
 #
 # A VAE is trained by minimising one number, the negative evidence lower bound (ELBO). This
 # notebook derives it, splits it into a reconstruction term and a KL term, and checks each
-# piece against an independent reference, so that the number training drives down means
-# what we think it means.
+# piece against an independent reference.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/04_loss.ipynb)
 
@@ -120,8 +119,8 @@ from vae_tutorial import (
 # p(\mathbf{z})\big)}_{\texttt{kl}}.
 # $$
 #
-# The first term asks $\mathbf{z}$ to explain $\mathbf{x}$; the second keeps the encoder
-# close to the prior. The gap of the bound is $D_{\mathrm{KL}}
+# The first term asks $\mathbf{z}$ to explain $\mathbf{x}$, the second keeps the encoder
+# near the prior. The gap of the bound is $D_{\mathrm{KL}}
 # \big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x})\big)$
 # (notebook 08), so the bound is tight exactly when the encoder outputs the posterior of the
 # *current* decoder. That target moves as the decoder learns, and many decoders fit our
@@ -287,9 +286,9 @@ for name, value in out._asdict().items():
     print(f"{name:10s} {list(value.shape)}")
 
 # %% [markdown]
-# The encoder runs once per point (`mu_z`, `log_var_z` are `[batch, latent]`), the decoder
-# once per draw (`[num_mc, batch, ...]`). `VAE.loss` turns these into the negative ELBO,
-# with `VAE.log_likelihood`, the decoder's $\log p_\theta(\mathbf{x} \mid \mathbf{z})$
+# The encoder runs once per point (`[batch, latent]`), the decoder once per draw
+# (`[num_mc, batch, ...]`). `VAE.loss` turns these into the negative ELBO, with
+# `VAE.log_likelihood`, the decoder's $\log p_\theta(\mathbf{x} \mid \mathbf{z})$
 # summed over data dimensions:
 
 # %%
@@ -345,7 +344,7 @@ print(f"exact -log p(x) {exact_nll:.3f}, untrained -ELBO {untrained:.3f}: "
       f"{untrained - exact_nll:.3f} nats above")
 
 # %% [markdown]
-# Training pushes the $-$ELBO down. Two steps keep it above the true $-\log p$: for every
+# Two steps keep the $-$ELBO above the true $-\log p$: for every
 # point $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, and no model density
 # $p_\theta$ has a higher *expected* log-likelihood than the true $p$ (Gibbs' inequality).
 # The second step holds in expectation over the data only: on a finite batch, a model can

@@ -153,10 +153,9 @@ print("fresh noise:       ", other.round(5))
 #
 # ## Your training loop
 #
-# Here is the whole of training. Seed the initial weights, the noise and the shuffling; draw
-# the test noise once; then for each epoch, visit the shuffled training data batch by batch
-# with `train_step`, and measure the test loss with `run_test` (also once before training,
-# as a starting point). One epoch is $\lceil 10000 / 128 \rceil = 79$ steps.
+# Here is the whole of training. Seed the weights, the noise and the shuffling; draw the
+# test noise once; then each epoch, visit the shuffled data batch by batch with
+# `train_step`, and measure the test loss with `run_test` (also once before training). One epoch is $\lceil 10000 / 128 \rceil = 79$ steps.
 
 # %%
 torch.manual_seed(cfg.seed)  # the initial weights
@@ -237,8 +236,7 @@ plt.show()
 #
 # - the **total** falls within a few steps, then slowly. The untrained model starts at
 #   3.44, *above* the baseline. The train curve is noisy: one batch, one noise draw a step.
-# - the **reconstruction** falls steadily, as the decoder learns where the data are and
-#   the encoder puts information about $\mathbf{x}$ into $\mathbf{z}$.
+# - the **reconstruction** falls steadily, as $\mathbf{z}$ starts to carry $\mathbf{x}$.
 # - the **KL** first drops, as the random encoder is pulled to the prior, then *rises* again.
 #   Averaged over the data, it is $I_q(\mathbf{x}; \mathbf{z}) + D_{\mathrm{KL}}(q(\mathbf{z})
 #   \,\|\, p(\mathbf{z}))$, where $q(\mathbf{z})$ is the encoder's average over the data: an
@@ -267,8 +265,8 @@ except KeyError as error:
 # GPU some kernels are not deterministic: runs agree closely, not always to the last bit.
 #
 # **Which device.** `cfg.device = "auto"` picks CUDA when there is a GPU, else the CPU;
-# `"cpu"` or `"cuda"` force one (CUDA without a GPU is an error). The noise is always drawn
-# on the CPU, so it does not depend on the device.
+# `"cpu"` or `"cuda"` force one (CUDA without a GPU is an error). Noise is drawn on the
+# CPU, whatever the device.
 
 # %%
 print("cfg.device = 'auto' resolves to:", resolve_device(cfg.device))

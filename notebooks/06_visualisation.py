@@ -89,8 +89,8 @@ from vae_tutorial.plotting import (
 # %% [markdown]
 # ## A trained model
 #
-# Each notebook runs on its own, so we train the model of notebook 05 again: the source
-# post's data and settings, one epoch, seed 0 (a second or two on a laptop).
+# Each notebook runs on its own, so we train notebook 05's model again: the source post's
+# data and settings, one epoch, seed 0.
 
 # %%
 train_data, test_data = source_dataset(seed=0)
@@ -306,10 +306,9 @@ plt.show()
 
 # %% [markdown]
 # The reconstruction is *not* the input. The code carries (almost only) the position along
-# the diagonal, so $\hat{\mathbf{x}}$ lands on the line of decoder means, near the
-# projection of $\mathbf{x}$; the distance across the line is left to the decoder's
-# independent noise. Draws from $q_\phi$ (green) spread along the line: the encoder is
-# unsure of the code. For a density model this is by design, not a failure.
+# the diagonal, so $\hat{\mathbf{x}}$ lands on the line of means, near the projection of
+# $\mathbf{x}$; the offset across the line is left to the decoder's noise. Draws from
+# $q_\phi$ (green) spread along the line: the encoder is unsure of the code.
 #
 # ## Walking along each latent dimension
 #
