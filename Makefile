@@ -29,8 +29,10 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Two pytest runs, each notebook executed once:
-# 1. the unit tests and every notebook (nbmake), on TEST_WORKERS processes (pytest-xdist); each
-#    notebook nbmake runs is also stored in the site's execution cache (tools/site_cache.py);
+# 1. the unit tests, every notebook (nbmake) and JupyterLab in a browser (tests/test_lab_browser.py:
+#    `make lab` on a temporary copy of one notebook, run and saved), on TEST_WORKERS processes
+#    (pytest-xdist); each notebook nbmake runs is also stored in the site's execution cache
+#    (tools/site_cache.py);
 # 2. the browser test: `make book` builds the site afresh from those outputs, Chromium checks it.
 # pytest exits 5 when it collects nothing: a failure (unless the other run did collect tests).
 #    Each worker, and each notebook kernel, computes on TEST_THREADS torch threads (1): two
@@ -50,23 +52,25 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
-# Regenerate every paired .ipynb (outputs stripped) from its .py source.
+# Regenerate every paired .ipynb (outputs stripped) from its .py source, recording
+# notebooks/jupytext.toml's metadata filters in it first (--update keeps what it records, and
+# Jupytext writes the .py with those filters when JupyterLab saves).
 notebooks: $(STAMP)
+	$(PY) tools/notebook_checks.py refresh-filters $(NOTEBOOKS)
 	$(VENV)/bin/jupytext --update --to ipynb $(NOTEBOOKS)
 
-# JupyterLab with Jupytext: a double click opens notebooks/NN_topic.py as a notebook (the default
-# viewer for Python files is set in this environment's overrides.json, not in your own settings),
-# and saving it also updates the paired .ipynb (jupytext.toml).
+# JupyterLab with Jupytext, on LAB_DIR (notebooks/): a double click opens NN_topic.py as a
+# notebook with its kernel started (tools/lab_settings.py writes this environment's
+# overrides.json, not your own settings), and saving writes the .py and its paired .ipynb,
+# the .ipynb without outputs (notebooks/jupytext.toml; the pre-save hook of
+# tools/lab_config.py), so the pair stays in sync and commit-ready. tests/test_lab_browser.py
+# runs this target in a browser.
+LAB_DIR ?= notebooks
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-lab: $(STAMP) $(LAB_OVERRIDES)
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ARGS) notebooks/
-
-$(LAB_OVERRIDES): $(STAMP)
-	$(PY) -c 'import json, pathlib, sys; p = pathlib.Path(sys.argv[1]); \
-	  s = json.loads(p.read_text()) if p.exists() else {}; \
-	  s.setdefault("@jupyterlab/docmanager-extension:plugin", {}).setdefault("defaultViewers", {})["python"] = "Jupytext Notebook"; \
-	  p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps(s, indent=2) + "\n")' $@
+lab: $(STAMP)
+	@$(PY) tools/lab_settings.py $(LAB_OVERRIDES)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --config=tools/lab_config.py $(LAB_ARGS) $(LAB_DIR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check vae_tutorial tests notebooks benchmarks docs tools
