@@ -14,7 +14,9 @@ are kept.
 
 Its own small training loop lives here (it is the reference, not the tutorial); it is
 *evaluated* with the tutorial's ``iwae_nll``, through a ``CategoricalVAE`` whose encoder
-takes raw levels, with exact log-softmax probabilities (no clamp).
+takes raw levels, with exact log-softmax probabilities (no clamp).  ``make bench``
+(``benchmarks/digits.py``) trains it with ``train_reference`` and scores it with the
+same function as every other row there.
 
     python -m benchmarks.intro_dgm_reference [--seeds 0 1 2] [--iwae-k 1000 5000]
 """

@@ -114,3 +114,93 @@ def test_iwae_at_k1_is_the_negative_elbo_in_expectation(small_model):
     t = stats.ttest_1samp(draws, neg_elbo)
     assert t.pvalue > 1e-3, (draws.mean(), neg_elbo)
     assert abs(draws.mean() - neg_elbo) < 0.5
+
+
+def n_params(sizes):
+    """Weights and biases of Linear layers sizes[0] -> sizes[1] -> ..."""
+    return sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+
+
+def test_bench_networks_and_their_sizes():
+    """The bench's 'reference network' rows use exactly intro_dgm's layers; the sizes
+    the notebook states (617k against 440k, 40 % more) are the layer arithmetic."""
+    from benchmarks.digits import HISTORY, MODELS, REFERENCE_NET
+    from benchmarks.intro_dgm_reference import build_reference
+    from vae_tutorial.variants import make_vae
+
+    for _, overrides in [*MODELS.values(), *HISTORY.values()]:
+        if overrides is not None:
+            digits_config(**overrides)  # every setting is a valid config
+    ours = make_vae(digits_config())
+    ref_net = make_vae(digits_config(**REFERENCE_NET))
+    reference = build_reference(0)
+    assert [p.shape for p in ref_net.parameters()] == [
+        p.shape for p in reference.parameters()]
+    count = sum(p.numel() for p in ours.parameters())
+    ref_count = sum(p.numel() for p in reference.parameters())
+    assert count == n_params([64, 512, 32]) + n_params([16, 512, 64 * 17]) == 616_544
+    assert ref_count == (n_params([64, 256, 256, 32])
+                         + n_params([16, 256, 256, 64 * 17])) == 440_416
+    assert round(count / ref_count - 1, 2) == 0.40
+
+
+def test_bench_score_means_and_standard_errors(small_model):
+    """score's means are iwae_nll's and negative_elbo's; its standard errors are
+    scipy.stats.sem of the per-image values."""
+    from benchmarks.digits import MAX_ROWS, score
+    from vae_tutorial.analysis import negative_elbo
+
+    model, x = small_model
+    out, per_image = score(model, x, ks=(5,))
+    rows = {"max_rows": MAX_ROWS}  # the chunking decides which noise each image gets
+    assert out["iwae5"] == pytest.approx(iwae_nll(model, x, 5, seed=0, **rows))
+    assert out["neg_elbo"] == pytest.approx(negative_elbo(model, x, 100, seed=1, **rows))
+    for key in ("iwae5", "neg_elbo"):
+        assert len(per_image[key]) == len(x)
+        assert out[key + "_se"] == pytest.approx(stats.sem(per_image[key]))
+
+
+def fake_results():
+    rows = [{"seed": s, "iwae10": v} for s, v in enumerate((90.0, 91.0, 93.0))]
+    return {"settings": {"ks": [1, 10]}, "ignore_z_baseline": {"test": 106.0},
+            "models": {"digits_config": {"rows": rows},
+                       "intro_dgm": {"rows": [{"seed": 0, "iwae10": 95.0}]}}}
+
+
+def test_bench_nll_and_plot_bench():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vae_tutorial.digits import bench_nll, plot_bench
+
+    nll = bench_nll(fake_results())
+    assert nll["digits_config"][0] == pytest.approx(np.mean([90, 91, 93]))
+    assert nll["digits_config"][1] == pytest.approx(stats.tstd([90, 91, 93]))
+    assert nll["digits_config"][2] == [0, 1, 2] and np.isnan(nll["intro_dgm"][1])
+    fig, ax = plt.subplots()
+    plot_bench(ax, fake_results())
+    assert len(ax.patches) == 2 and "K = 10" in ax.get_xlabel()
+    plt.close(fig)
+
+
+def test_committed_digits_results_are_complete_and_consistent():
+    """vae_tutorial/results/digits.json, written by `make bench` and quoted by 09: every
+    model for seeds 0-2 at the K it records; the baseline is the one computed here."""
+    from vae_tutorial.results import load_results
+
+    bench = load_results("digits")
+    assert bench["complete"] and bench["settings"]["seeds"] == [0, 1, 2]
+    keys = ["neg_elbo"] + [f"iwae{k}" for k in bench["settings"]["ks"]]
+    for name, entry in bench["models"].items():
+        assert [r["seed"] for r in entry["rows"]] == [0, 1, 2], name
+        for key in keys:
+            values = [r[key] for r in entry["rows"]]
+            assert entry["summary"][key]["mean"] == pytest.approx(np.mean(values))
+            assert entry["summary"][key]["sd"] == pytest.approx(stats.tstd(values))
+            assert all(0.2 < r[key + "_se"] < 1.0 for r in entry["rows"])
+    train, val, test = digits_dataset()
+    log_p = ignore_z_log_probs(train)
+    assert bench["ignore_z_baseline"]["test"] == pytest.approx(ignore_z_nll(log_p, test))
+    assert bench["ignore_z_baseline"]["val"] == pytest.approx(ignore_z_nll(log_p, val))

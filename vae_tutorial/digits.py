@@ -100,13 +100,20 @@ def plot_digits(ax, images, ncols: int, title: str, vmax: float = 16.0):
     return ax
 
 
-BENCH_LABELS = {  # benchmarks/digits.py's model names, as the figure labels them
+BENCH_LABELS = {  # benchmarks/digits.py's model names, in the order tables show them
     "digits_config": "digits_config (ours)",
     "ours_no_wd": "ours, no weight decay",
     "ref_net_wd": "reference net, our recipe",
-    "ref_net_no_wd": "reference net, our recipe,\nno weight decay",
+    "ref_net_no_wd": "reference net, our recipe, no wd",
     "intro_dgm": "intro_dgm (reference)",
 }
+
+
+def bench_models(results: dict) -> list[str]:
+    """The model names of ``load_results("digits")``, in ``BENCH_LABELS``' order."""
+    order = list(BENCH_LABELS)
+    return sorted(results["models"],
+                  key=lambda n: order.index(n) if n in order else len(order))
 
 
 def bench_nll(results: dict, key: str | None = None) -> dict:
@@ -114,11 +121,12 @@ def bench_nll(results: dict, key: str | None = None) -> dict:
     the test NLL ``key`` (default: IWAE with the largest K measured), nats per image."""
     key = key or f"iwae{max(results['settings']['ks'])}"
     out = {}
-    for name, entry in results["models"].items():
-        values = [row[key] for row in entry["rows"]]
+    for name in bench_models(results):
+        rows = results["models"][name]["rows"]
+        values = [row[key] for row in rows]
         if values:
             sd = float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
-            out[name] = (float(np.mean(values)), sd, [r["seed"] for r in entry["rows"]])
+            out[name] = (float(np.mean(values)), sd, [r["seed"] for r in rows])
     return out
 
 
@@ -128,15 +136,19 @@ def plot_bench(ax, results: dict, key: str | None = None):
     key = key or f"iwae{max(results['settings']['ks'])}"
     nll = bench_nll(results, key)
     names = list(nll)[::-1]
-    means = [nll[n][0] for n in names]
-    ax.barh(range(len(names)), means, xerr=[nll[n][1] for n in names], capsize=3,
+    means, sds = [nll[n][0] for n in names], [nll[n][1] for n in names]
+    ax.barh(range(len(names)), means, xerr=sds, capsize=3,
             color=["tab:orange" if n == "digits_config" else "tab:blue" for n in names])
     ax.set_yticks(range(len(names)), [BENCH_LABELS.get(n, n) for n in names])
     baseline = results["ignore_z_baseline"]["test"]
-    ax.axvline(baseline, color="gray", ls="--", label=f"ignore z (exact) {baseline:.1f}")
-    ax.set_xlim(min(means) - 4, baseline + 2)
-    seeds = sorted({s for n in names for s in nll[n][2]})
-    ax.set(title=f"test NLL, IWAE K={key[4:]}, mean ± sd of seeds {seeds}",
-           xlabel="nats per test image (lower is better)")
-    ax.legend(loc="lower right")
+    left = min(means) - 4
+    for i, (mean, sd) in enumerate(zip(means, sds)):
+        ax.text(left + 0.3, i, f"{mean:.1f} ± {sd:.1f}", va="center", color="white")
+    ax.axvline(baseline, color="gray", ls="--")
+    ax.text(baseline - 0.3, len(names) - 0.5, f"ignore z\n(exact)\n{baseline:.1f}",
+            ha="right", va="top", color="gray")
+    ax.set_xlim(left, baseline + 1)
+    seeds = ", ".join(str(s) for s in sorted({s for n in names for s in nll[n][2]}))
+    ax.set(title=f"test NLL, mean ± sd over seeds {seeds}",
+           xlabel=f"IWAE (K = {key[4:]}), nats per test image (lower is better)")
     return ax
