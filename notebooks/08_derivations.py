@@ -1,21 +1,14 @@
 # %% [markdown]
 # # 08 · Derivations, checked numerically
 #
+# Notebooks 04 to 07 used three results without proof: the ELBO is a lower bound whose gap
+# is a KL divergence, the Gaussian KL has a closed form, and the importance-weighted bound
+# closes that gap as $K$ grows. Here we derive each one and check it on a model whose every
+# answer is known exactly. The picture shows the last result, and how fast it happens.
+#
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/08_derivations.ipynb)
-#
-# **What you will learn**
-#
-# - where the ELBO comes from: Jensen's inequality applied to $\log p_\theta(\mathbf{x})$, and the
-#   exact identity $\log p_\theta(\mathbf{x}) = \text{ELBO} + D_{\mathrm{KL}}(q \,\|\, p_\theta(\mathbf{z}|\mathbf{x}))$;
-# - how the closed-form KL between a diagonal Gaussian and $\mathcal{N}(0, I)$ is derived;
-# - why the importance-weighted (IWAE) bound is tighter than the ELBO and tightens with $K$;
-# - why a closed-form KL gives less noisy gradients than a Monte-Carlo one;
-# - how the number of Monte-Carlo samples `num_mc` trades gradient noise against time.
-#
-# The source post promised these derivations for "a future post". Every step here is checked
-# on a model where the answer is known exactly: the linear-Gaussian model of notebook 07.
 
-# %% tags=["hide-input"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
@@ -34,34 +27,75 @@ from vae_tutorial import setup_notebook
 
 device = setup_notebook(seed=0)
 
-# %% [markdown]
-# We import what this notebook uses.
-
-# %%
+# %% tags=["hide-input"]
+# The picture: the IWAE gap over K on the linear model, for encoders N(a m, c S) of the
+# posterior N(m, S) with a = 0.5 and four widths c (section 3 explains it).
 import matplotlib.pyplot as plt
 import numpy as np
+
+from vae_tutorial import SOURCE_COV, SOURCE_MU, sample_gaussian
+from vae_tutorial.analysis import (
+    linear_iwae_gap,
+    linear_optimum,
+    linear_posterior,
+    linear_weight_variance,
+)
+
+opt = linear_optimum(SOURCE_COV)
+x = sample_gaussian(SOURCE_MU, SOURCE_COV, 2000, seed=1).astype(np.float64)  # [2000, 2]
+post_mean, post_var = linear_posterior(x, opt.w, opt.psi, np.array(SOURCE_MU))
+ks = np.array([1, 5, 10, 50, 100, 500, 1000, 5000, 10_000])
+widths = (0.3, 0.5, 1.0, 3.0)
+sweep = {c: linear_iwae_gap(post_mean[:500], post_var, 0.5, c, ks, seed=0)
+         for c in widths}  # [len(ks)] per width, nats, 500 points
+var_w = {c: linear_weight_variance(post_mean[:500], post_var, 0.5, c).mean()
+         for c in widths}  # Var(w) / p(x)^2, averaged over the points
+
+fig, ax = plt.subplots(figsize=(9, 3.2))
+for c, marker in zip(widths, "ovsD"):
+    ax.loglog(ks, sweep[c], marker + "-", ms=4, label=f"$c = {c}$")
+ax.loglog(ks, var_w[3.0] / (2 * ks), "k:", label=r"$\mathrm{Var}(w)/(2Kp^2)$, $c = 3$")
+ax.set(xlabel="number of importance samples $K$",
+       ylabel=r"$\log p(x) - \mathcal{L}_K$ (nats)",
+       title="The IWAE gap closes for every width $c$; like $1/K$ only if $c > 1/2$")
+ax.legend(fontsize=8, ncol=2, title="$a = 0.5$; $c$ = encoder / posterior variance",
+          title_fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# **What you will learn**
+#
+# - where the ELBO comes from: Jensen's inequality, and the exact identity
+#   $\log p_\theta(\mathbf{x}) = \text{ELBO} + D_{\mathrm{KL}}(q \,\|\, p_\theta(\mathbf{z}|\mathbf{x}))$;
+# - how the closed-form KL between a diagonal Gaussian and $\mathcal{N}(0, I)$ is derived;
+# - why the IWAE bound tightens with $K$, when it reaches $\log p_\theta(\mathbf{x})$, and
+#   what sets the speed (the picture);
+# - three unbiased gradients of the same ELBO, and which is the least noisy;
+# - how the number of Monte-Carlo samples `num_mc` trades gradient noise against time.
+#
+# The source post promised these derivations for "a future post".
+
+# %%
 import torch
+from scipy import stats
 from torch.distributions import Normal, kl_divergence
 
 from vae_tutorial import (
-    SOURCE_COV,
-    SOURCE_MU,
     converged_config,
     gaussian_kl,
     iwae_nll,
     run_model,
-    sample_gaussian,
     show_source,
     source_dataset,
 )
 from vae_tutorial.analysis import (
     elbo_gradient_noise,
+    elbo_gradients,
     gaussian_kl_full,
     kl_gradient_samples,
     linear_elbo,
     linear_log_marginal,
-    linear_optimum,
-    linear_posterior,
     linear_vae,
     mc_gaussian_kl,
     negative_elbo,
@@ -71,29 +105,26 @@ from vae_tutorial.analysis import (
 # ## A model with known answers
 #
 # Take one latent $z \sim \mathcal{N}(0, 1)$ and a linear decoder
-# $p_\theta(\mathbf{x}|z) = \mathcal{N}(\mathbf{w}z + \mathbf{b}, \Psi)$, $\Psi$ diagonal, with
-# parameters $\theta = (\mathbf{w}, \mathbf{b}, \Psi)$. Everything
-# is Gaussian, so everything is known in closed form: the marginal
-# $p_\theta(\mathbf{x}) = \mathcal{N}(\mathbf{b}, \mathbf{w}\mathbf{w}^\top + \Psi)$ and the posterior
-# $p_\theta(z|\mathbf{x}) = \mathcal{N}(m(\mathbf{x}), S)$ with $S = (1 + \mathbf{w}^\top\Psi^{-1}
-# \mathbf{w})^{-1}$ and $m(\mathbf{x}) = S\,\mathbf{w}^\top\Psi^{-1}(\mathbf{x} - \mathbf{b})$.
-# We use the lowest-rate exact fit of the source data (notebook 07; any point of its ridge
-# of exact fits would do) and a handful of points.
+# $p_\theta(\mathbf{x}|z) = \mathcal{N}(\mathbf{w}z + \mathbf{b}, \Psi)$, $\Psi$ diagonal.
+# Everything is Gaussian, so everything is known in closed form: the marginal
+# $p_\theta(\mathbf{x}) = \mathcal{N}(\mathbf{b}, \mathbf{w}\mathbf{w}^\top + \Psi)$ and the
+# posterior $p_\theta(z|\mathbf{x}) = \mathcal{N}(m(\mathbf{x}), S)$ with
+# $S = (1 + \mathbf{w}^\top\Psi^{-1}\mathbf{w})^{-1}$ and
+# $m(\mathbf{x}) = S\,\mathbf{w}^\top\Psi^{-1}(\mathbf{x} - \mathbf{b})$. We use the
+# lowest-rate exact fit of the source data (notebook 07) and 2,000 points, the ones the
+# picture above used.
 
 # %%
-opt = linear_optimum(SOURCE_COV)
 w, psi, b = opt.w, opt.psi, np.array(SOURCE_MU)
-x = sample_gaussian(SOURCE_MU, SOURCE_COV, 2000, seed=1).astype(np.float64)  # [2000, 2]
 log_px = linear_log_marginal(x, w, psi, b)  # [2000], exact
-post_mean, post_var = linear_posterior(x, w, psi, b)  # [2000, 1], [1, 1]
 print("w =", w.round(3), " psi =", psi, f" S = {post_var[0, 0]:.4f}",
       f" mean log p(x) = {log_px.mean():.4f}")
 
 # %% [markdown]
 # ## 1 · The ELBO from $\log p_\theta(\mathbf{x})$
 #
-# For any density $q(\mathbf{z}|\mathbf{x})$ that is positive wherever $p_\theta(\mathbf{x}, \mathbf{z})$
-# is, multiply and divide inside the integral:
+# For any density $q(\mathbf{z}|\mathbf{x})$ that is positive wherever
+# $p_\theta(\mathbf{x}, \mathbf{z})$ is, multiply and divide inside the integral:
 #
 # $$
 # \log p_\theta(\mathbf{x}) = \log \int p_\theta(\mathbf{x}, \mathbf{z})\,d\mathbf{z}
@@ -107,7 +138,7 @@ print("w =", w.round(3), " psi =", psi, f" S = {post_var[0, 0]:.4f}",
 # gives the two terms the VAE optimises,
 # $\text{ELBO} = \mathbb{E}_q[\log p_\theta(\mathbf{x}|\mathbf{z})] - D_{\mathrm{KL}}(q(\mathbf{z}|\mathbf{x}) \,\|\, p(\mathbf{z}))$.
 #
-# Jensen tells us the direction but not the size of the gap. Write instead
+# Jensen gives the direction but not the size of the gap. Write instead
 # $p_\theta(\mathbf{x}, \mathbf{z}) = p_\theta(\mathbf{z}|\mathbf{x})\,p_\theta(\mathbf{x})$:
 #
 # $$
@@ -116,9 +147,9 @@ print("w =", w.round(3), " psi =", psi, f" S = {post_var[0, 0]:.4f}",
 # $$
 #
 # The gap is exactly the KL from $q$ to the true posterior: zero if and only if $q$ *is* the
-# posterior. For the linear model both sides are closed forms, so we can check the identity
-# for encoders that are deliberately wrong: the posterior mean scaled by $a$, the posterior
-# variance scaled by $c$.
+# posterior. For the linear model both sides are closed forms, so we check the identity for
+# encoders that are deliberately wrong: the posterior mean scaled by $a$, the posterior
+# variance by $c$.
 
 # %%
 show_source(linear_elbo)
@@ -132,22 +163,19 @@ def elbo_and_gap(mean_scale, var_scale):
     return elbo, kl_to_posterior
 
 
+identity = {}
 for a, c in [(1.0, 1.0), (0.7, 1.0), (1.0, 3.0), (0.5, 0.2)]:
-    elbo, gap = elbo_and_gap(a, c)
-    residual = np.abs(log_px - elbo - gap).max()
+    identity[a, c] = elbo, gap = elbo_and_gap(a, c)
     print(f"a = {a:3.1f}, c = {c:3.1f}: ELBO {elbo.mean():8.4f}  KL(q||p(z|x)) "
-          f"{gap.mean():7.4f}  max |log p - ELBO - KL| {residual:.1e}")
-    assert np.all(elbo <= log_px + 1e-12)  # Jensen: a lower bound, point by point
+          f"{gap.mean():7.4f}  max |log p - ELBO - KL| "
+          f"{np.abs(log_px - elbo - gap).max():.1e}")
     assert np.allclose(elbo + gap, log_px, atol=1e-10)  # the identity, point by point
-# Tight when q is the posterior:
-assert np.allclose(elbo_and_gap(1.0, 1.0)[0], log_px, atol=1e-10)
 
 # %% [markdown]
 # The closed form of `linear_elbo` could share a mistake with the derivation, so we also
-# estimate the ELBO the way the VAE does, by sampling $z \sim q$ through the package's own
-# `VAE.loss` machinery (`linear_vae` builds a `VAE` whose decoder is the linear model and whose
-# encoder is the posterior, scaled by $a$ and $c$; `negative_elbo` averages $-\log w$ over
-# draws).
+# estimate the ELBO the way the VAE does, by sampling $z \sim q$: `linear_vae` builds a
+# `VAE` whose decoder is the linear model and whose encoder is the posterior scaled by $a$
+# and $c$, and `negative_elbo` averages $-\log w$ over draws.
 
 # %%
 scales = np.linspace(0.2, 4.0, 20)
@@ -157,7 +185,8 @@ for c in scales:
     vae = linear_vae(w, psi, b, mean_scale=1.0, var_scale=float(c))
     monte_carlo.append(-negative_elbo(vae, x.astype(np.float32), 50, seed=0))
 closed, monte_carlo = np.array(closed), np.array(monte_carlo)
-assert np.allclose(closed, monte_carlo, atol=0.01)
+print(f"largest |closed form - Monte Carlo| over the 20 widths: "
+      f"{np.abs(closed - monte_carlo).max():.4f} nats")
 
 fig, ax = plt.subplots(figsize=(7, 4))
 ax.plot(scales, closed, "-", label="ELBO, closed form")
@@ -173,8 +202,8 @@ plt.show()
 # ## 2 · The Gaussian KL in closed form
 #
 # The VAE's KL term compares $q = \mathcal{N}(\mu, \sigma^2)$ with the prior
-# $p = \mathcal{N}(0, 1)$, one latent dimension at a time (both are diagonal, so the KL of the
-# vector is the sum over dimensions). Write out the two log-densities,
+# $p = \mathcal{N}(0, 1)$, one latent dimension at a time (both are diagonal, so the KL of
+# the vector is the sum over dimensions). Write out the two log-densities,
 #
 # $$
 # \log q(z) = -\tfrac12\log(2\pi\sigma^2) - \frac{(z-\mu)^2}{2\sigma^2}, \qquad
@@ -190,19 +219,15 @@ plt.show()
 # = \tfrac12\left(\mu^2 + \sigma^2 - 1 - \log\sigma^2\right).
 # $$
 #
-# (The source post writes its negative, with $\sigma^2$ inside the logarithm.) The package
-# computes it per dimension from the log-variance:
+# The package computes it per dimension from the log-variance:
 
 # %%
 show_source(gaussian_kl)
 
 # %% [markdown]
-# Three checks: against `torch.distributions`, against a Monte-Carlo average of
-# $\log q(z) - \log p(z)$ with $z \sim q$, and the minimum, which must be zero at $\mu = 0$,
-# $\sigma^2 = 1$.
-
-# %%
-show_source(mc_gaussian_kl)
+# We check it against `torch.distributions` and against a Monte-Carlo average of
+# $\log q(z) - \log p(z)$ with $z \sim q$ (`mc_gaussian_kl`, also used in exercise 2). The
+# third dimension is the prior itself, where the KL must be zero.
 
 # %%
 mu = torch.tensor([[0.8, -1.5, 0.0]])
@@ -213,19 +238,17 @@ generator = torch.Generator().manual_seed(0)
 noise = torch.randn(200_000, 1, 3, generator=generator)
 mc = torch.stack([mc_gaussian_kl(mu[:, j:j + 1], log_var[:, j:j + 1],
                                  noise[..., j:j + 1]) for j in range(3)], -1)
-print("closed form      ", closed_kl.numpy().round(4))
+print("closed form        ", closed_kl.numpy().round(4))
 print("torch.distributions", reference.numpy().round(4))
-print("Monte Carlo (2e5)", mc.numpy().round(4))
+print("Monte Carlo (2e5)  ", mc.numpy().round(4))
 assert torch.allclose(closed_kl, reference, atol=1e-6)
-assert torch.allclose(closed_kl, mc, atol=0.01)
-assert closed_kl[0, 2] == 0
 
 # %% [markdown]
 # ## 3 · The importance-weighted bound
 #
-# Jensen's inequality lost information by pulling the $\log$ past one weight
-# $w = p_\theta(\mathbf{x}, \mathbf{z})/q(\mathbf{z}|\mathbf{x})$. Averaging $K$ independent weights
-# first loses less:
+# Jensen lost information by pulling the $\log$ past one weight
+# $w = p_\theta(\mathbf{x}, \mathbf{z})/q(\mathbf{z}|\mathbf{x})$. Averaging $K$ independent
+# weights first loses less:
 #
 # $$
 # \mathcal{L}_K(\mathbf{x}) = \mathbb{E}_{\mathbf{z}_1..\mathbf{z}_K \sim q}
@@ -233,151 +256,182 @@ assert closed_kl[0, 2] == 0
 # \log \mathbb{E}\left[\frac1K \sum_k w_k\right] = \log p_\theta(\mathbf{x}),
 # $$
 #
-# because each $w_k$ has mean $p_\theta(\mathbf{x})$. With $K=1$ it is the ELBO. Why does it grow with
-# $K$? The average of $K$ weights equals the average, over all subsets $I$ of size $m < K$, of
-# the subset averages; Jensen once more (now on the average over subsets) gives
-# $\mathcal{L}_K \ge \mathbb{E}_I\,\mathbb{E}\left[\log\frac1m\sum_{k\in I} w_k\right] =
-# \mathcal{L}_m$. And as $K\to\infty$ the average of the weights converges to $p_\theta(\mathbf{x})$,
-# so $\mathcal{L}_K \to \log p_\theta(\mathbf{x})$: the log of a less noisy average is closer to the log
-# of its mean.
-#
-# That last step needs a condition. The law of large numbers makes the average converge, but
-# the *expected log* of the average converges to $\log p_\theta(\mathbf{x})$ only if the
-# weights are well behaved; Burda et al. (2015, Theorem 1) assume they are **bounded**. For
-# Gaussians this is a statement about tails. With the posterior $\mathcal{N}(m, S)$ and an
-# encoder $q = \mathcal{N}(a\,m, c\,S)$,
+# because each $w_k$ has mean $p_\theta(\mathbf{x})$. With $K = 1$ it is the ELBO. Why does
+# it grow with $K$ (Burda et al., 2015)? For $m < K$, the average of $K$ weights is the
+# average of the $\binom{K}{m}$ averages over subsets $I$ of size $m$, since each weight sits
+# in the same share $m/K$ of the subsets:
 #
 # $$
-# \log w(z) = \log p_\theta(\mathbf{x}) + \log \mathcal{N}(z \mid m, S)
-# - \log \mathcal{N}(z \mid a\,m, c\,S)
-# = \text{const} - \Big(1 - \frac1c\Big) \frac{z^2}{2S} + (\text{linear in } z),
+# \frac1K\sum_{k=1}^K w_k = \binom{K}{m}^{-1} \sum_{|I| = m} \frac1m \sum_{k \in I} w_k
+# \quad\Rightarrow\quad
+# \mathcal{L}_K \;\ge\; \binom{K}{m}^{-1} \sum_{|I| = m}
+# \mathbb{E}\left[\log \frac1m \sum_{k \in I} w_k\right] = \mathcal{L}_m,
 # $$
 #
-# so the weights are bounded when $c > 1$ (the encoder is *wider* than the posterior, with
-# heavier tails) and unbounded when $c < 1$, where rare draws far out get enormous weights.
-# Our poor encoder has $c = 3$, so the theorem applies; the cell below checks the tails on a
-# grid of $z$. We then check all three facts with $a = 0.5$, $c = 3$, using the package's
-# `iwae_nll`.
+# by Jensen once more, now on the average over subsets.
+#
+# ### When does it reach $\log p_\theta(\mathbf{x})$, and how fast?
+#
+# The law of large numbers makes the average of the weights converge to
+# $p_\theta(\mathbf{x})$. The expected log of it converges too whenever
+# $\mathbb{E}_q|\log w| < \infty$ (a finite ELBO): the log of the average $\bar w$ lies
+# between the average of the logs (Jensen) and $\log p_\theta(\mathbf{x}) +
+# \bar w/p_\theta(\mathbf{x}) - 1$ (as $\log t \le t - 1$). Both are averages of $K$
+# independent integrable terms, which is enough to carry the convergence over to the
+# expectation (they are uniformly integrable). Burda et al. (2015, Theorem 1) assume bounded
+# weights: enough, but not needed.
+#
+# What the encoder controls is the **speed**. Expanding the log around $p_\theta(\mathbf{x})$
+# gives, for large $K$ and when the variance is finite,
+#
+# $$
+# \log p_\theta(\mathbf{x}) - \mathcal{L}_K \approx
+# \frac{\mathrm{Var}_q[w]}{2K\,p_\theta(\mathbf{x})^2} = O(1/K).
+# $$
+#
+# For the posterior $\mathcal{N}(m, S)$ and an encoder $q = \mathcal{N}(a\,m, c\,S)$ the
+# variance has a closed form (`linear_weight_variance`):
+#
+# $$
+# \frac{\mathrm{Var}_q[w]}{p_\theta(\mathbf{x})^2} = \frac{c}{\sqrt{2c - 1}}
+# \exp\!\left(\frac{(1 - a)^2\, m^2}{(2c - 1)\, S}\right) - 1,
+# \qquad \text{finite only for } c > \tfrac12 .
+# $$
+#
+# A narrower encoder ($c \le \frac12$) still converges, but more slowly than $1/K$: rare draws
+# in the posterior's tails, where $q$ has almost no mass, carry huge weights. The picture at
+# the top is this sweep, with $a = 0.5$ on 500 of the points: `linear_iwae_gap` draws
+# $10^4$ values of $z$ per point and splits them into blocks of $K$.
 
 # %%
-def log_weight_grid(mean_scale, var_scale, z, i=0):
-    """log w(z) - log p(x) for data point i, on a grid z, in closed form."""
-    m, s = post_mean[i, 0], post_var[0, 0]
-    q_m, q_v = mean_scale * m, var_scale * s
-    log_post = -0.5 * (np.log(2 * np.pi * s) + (z - m) ** 2 / s)
-    return log_post + 0.5 * (np.log(2 * np.pi * q_v) + (z - q_m) ** 2 / q_v)
+show_source(linear_iwae_gap)
 
+# %%
+# `sweep` and `var_w` come from the picture cell at the top: linear_iwae_gap and
+# linear_weight_variance for a = 0.5 and each width c.
+shown = [0, 2, 4, 6, 8]  # K = 1, 10, 100, 1000, 10000
+print("log p(x) - L_K, nats  | K = " + "".join(f"{k:>9,}" for k in ks[shown]))
+for c in widths:
+    print(f"c = {c:3}: Monte Carlo  |     "
+          + "".join(f"{g:9.4f}" for g in sweep[c][shown]))
+    if np.isfinite(var_w[c]):
+        print("   Var(w)/(2K p^2)    |     "
+              + "".join(f"{var_w[c] / (2 * k):9.4f}" for k in ks[shown]))
 
+# %% [markdown]
+# For $c = 3$ the gap follows $\mathrm{Var}(w)/(2Kp^2)$ from $K \approx 10$ on. For
+# $c = 1$ the average variance is dominated by a few points far from the mean, and the
+# $1/K$ regime starts only once $K$ exceeds their variance. For $c = 0.5$ and $0.3$ the
+# variance is infinite, yet the gap still falls: from about a third of a nat to a few
+# thousandths at $c = 0.5$, and from half a nat to a few hundredths at $c = 0.3$, still
+# falling at $K = 10^4$.
+#
+# Which case is typical? Training minimises $D_{\mathrm{KL}}(q \,\|\, p_\theta(z|\mathbf{x}))$,
+# the *exclusive* KL, which punishes $q$ for mass where the posterior has little but not the
+# reverse. Encoders trained this way are usually **narrower** than the posterior ($c < 1$):
+# a diagonal Gaussian fitted to a correlated Gaussian posterior gets the conditional
+# variances, smaller than the marginal ones (Bishop, *PRML*, section 10.1.2). So $c = 3$,
+# fast and with bounded weights, is the atypical case. $c = 1$ with $a \ne 1$ sits between:
+# $\log w$ is then linear in $z$, so the weights are unbounded, yet their variance is finite
+# and the gap falls like $1/K$. The tails, on a wide grid of $z$ for one point:
+
+# %%
 z_far = np.linspace(-30, 30, 6001)
-wide, narrow = log_weight_grid(0.5, 3.0, z_far), log_weight_grid(0.5, 0.5, z_far)
-print(f"c = 3  : max log w - log p(x) = {wide.max():.3f}, "
-      f"at the ends {wide[[0, -1]].round(1)}")
-print(f"c = 0.5: max log w - log p(x) = {narrow.max():.1f} (at the edge of the grid)")
-assert wide.max() < 1 and wide[[0, -1]].max() < wide.max() - 100  # bounded
-assert narrow[[0, -1]].max() == narrow.max() > 100  # grows without bound in the tails
+m0, s0 = post_mean[0, 0], post_var[0, 0]
+tails = {}
+for c in (3.0, 1.0, 0.5):  # log w(z) - log p(x) = log p(z|x) - log q(z|x), exactly
+    tails[c] = (stats.norm.logpdf(z_far, m0, np.sqrt(s0))
+                - stats.norm.logpdf(z_far, 0.5 * m0, np.sqrt(c * s0)))
+    print(f"a = 0.5, c = {c}: largest log w - log p(x) on z in [-30, 30] = "
+          f"{tails[c].max():7.2f}, at z = {z_far[tails[c].argmax()]:+.1f}")
+
+# %% [markdown]
+# Bounded for $c = 3$; growing linearly (for $c = 1$) or quadratically (for $c = 0.5$)
+# towards the edge of the grid. Last, the package's own `iwae_nll` on the linear VAE with
+# $a = 0.5$, $c = 3$ agrees with the sweep within its Monte-Carlo error:
 
 # %%
 poor = linear_vae(w, psi, b, mean_scale=0.5, var_scale=3.0)
-points = x[:300].astype(np.float32)
-exact_nll = -log_px[:300].mean()
-ks = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
-repeats = 4  # average a few independent estimates per K to show the expectation
-iwae = np.array([np.mean([iwae_nll(poor, points, k, seed=100 * r + k)
-                          for r in range(repeats)]) for k in ks])
-closed_neg_elbo = -linear_elbo(x[:300], w, psi, b, 0.5 * post_mean[:300],
-                               3.0 * post_var[0]).mean()
-print("K:             ", ks)
-print("-L_K - exact:  ", np.array2string(iwae - exact_nll, precision=4))
-print(f"closed-form -ELBO - exact: {closed_neg_elbo - exact_nll:.4f}")
-assert abs(iwae[0] - closed_neg_elbo) < 0.02  # K = 1 is the ELBO
-assert np.all(np.diff(iwae) < 0.003)  # tightens with K (up to Monte-Carlo noise)
-assert np.all(iwae > exact_nll - 0.003)  # never below the exact NLL
-# Most of the gap is closed by K = 1000:
-assert iwae[-1] - exact_nll < 0.1 * (iwae[0] - exact_nll)
-
-fig, ax = plt.subplots(figsize=(7, 4))
-ax.plot(ks, iwae - exact_nll, "o-",
-        label="$-\\mathcal{L}_K$ (iwae_nll) minus exact NLL")
-ax.axhline(closed_neg_elbo - exact_nll, color="tab:red", linestyle=":",
-           label="$-$ELBO, closed form ($K = 1$)")
-ax.axhline(0, color="k", linestyle="--", label="exact $-\\log p(x)$")
-ax.set(xscale="log", xlabel="number of importance samples $K$",
-       ylabel="gap above exact NLL (nats/point)",
-       title="IWAE bound on the linear model with a poor encoder")
-ax.legend()
-plt.show()
+points = x[:500].astype(np.float32)
+exact_nll = -log_px[:500].mean()
+iwae = {}  # K -> (mean of the estimates minus the exact NLL, its standard error)
+for k in ks[shown[:4]]:
+    repeats = 16 if k < 1000 else 4  # independent estimates, averaged
+    runs = [iwae_nll(poor, points, int(k), seed=100 * r + int(k))
+            for r in range(repeats)]
+    iwae[k] = (np.mean(runs) - exact_nll, np.std(runs, ddof=1) / np.sqrt(repeats))
+    print(f"K = {k:4d}: iwae_nll - exact NLL {iwae[k][0]:7.4f} +- {iwae[k][1]:.4f};  "
+          f"linear_iwae_gap {sweep[3.0][list(ks).index(k)]:.4f}")
 
 # %% [markdown]
-# ## 4 · Why compute the KL in closed form?
+# ## 4 · Three gradients of the same ELBO
 #
-# The KL term could also be estimated by Monte Carlo like the reconstruction term:
-# $\log q(\mathbf{z}) - \log p(\mathbf{z})$ at the sampled $\mathbf{z}$. That estimate is unbiased
-# and so is its gradient, but it is noisy, and the noise enters every training step. The closed
-# form has the same expectation and *no* noise: its gradient is
-# $\partial/\partial\mu = \mu$, $\partial/\partial\log\sigma^2 = \tfrac12(\sigma^2 - 1)$ exactly.
-
-# %%
-show_source(kl_gradient_samples)
-
-# %%
-q_mu, q_log_var = torch.tensor([0.8, -1.5]), torch.tensor([-1.0, 0.4])
-rows = []
-for num_mc in (1, 4, 16, 64):
-    exact_grad, grads = kl_gradient_samples(q_mu, q_log_var, num_mc, num_repeats=4000,
-                                            seed=num_mc)
-    rows.append((num_mc, grads.mean(0), grads.var(0)))
-print("exact gradient (mu_1, mu_2, log_var_1, log_var_2):", exact_grad.round(4))
-for num_mc, mean, var in rows:
-    print(f"num_mc = {num_mc:3d}: mean {mean.round(3)}  variance {var.round(4)}")
-assert np.allclose(rows[0][1], exact_grad, atol=0.1)  # unbiased
-variance_ratio = rows[0][2].sum() / rows[2][2].sum()
-assert 10 < variance_ratio < 25  # ~16 = 16x the samples
-
-fig, ax = plt.subplots(figsize=(6, 4))
-ax.loglog([r[0] for r in rows], [r[2].sum() for r in rows], "o-",
-          label="Monte-Carlo KL estimate")
-ax.loglog([1, 64], [rows[0][2].sum(), rows[0][2].sum() / 64], "k:",
-          label="$\\propto$ 1/num_mc")
-ax.set(xlabel="Monte-Carlo samples num_mc", ylabel="total gradient variance",
-       title="KL gradient noise (closed form: exactly 0)")
-ax.legend()
-plt.show()
-
-# %% [markdown]
-# ## 5 · How many Monte-Carlo samples per step?
+# Training needs the gradient of the ELBO, estimated from a draw of $\mathbf{z}$. There are
+# several unbiased estimators with different noise:
 #
-# The reconstruction term has no closed form for a neural decoder, so the VAE samples
-# `num_mc` draws of $\mathbf{z}$ per point. More draws average away the noise that comes from
-# $\mathbf{z}$, whose variance falls like $1/\text{num\_mc}$, but each step costs more. We
-# measure both on a trained model (`converged_config`, about a second) and one fixed batch of
-# 256 points: `elbo_gradient_noise` computes the full parameter gradient of the loss for 30
-# independent noise draws and reports the summed variance and the time per gradient.
+# - **closed-form KL**, the training loss of notebook 04: a draw for
+#   $\log p_\theta(\mathbf{x}|\mathbf{z})$, the KL in closed form;
+# - **full Monte Carlo**: $-\log w$ at the draw, the KL part estimated too;
+# - **sticking the landing** (STL, Roeder, Wu & Duvenaud, 2017): the full $-\log w$, with the
+#   gradient stopped through the encoder's outputs inside $\log q_\phi(\mathbf{z}|\mathbf{x})$.
+#
+# STL drops the *score* $\nabla_\phi \log q_\phi(\mathbf{z}|\mathbf{x})$ at fixed
+# $\mathbf{z}$, whose expectation is zero, so it stays unbiased. What is left is
+# $\nabla_\mathbf{z} \log w \cdot \partial\mathbf{z}/\partial\phi$, and when $q$ is the
+# posterior, $\log w = \log p_\theta(\mathbf{x})$ for every $\mathbf{z}$: the encoder's
+# gradient is exactly zero. We compare the three on a converged model (`converged_config`,
+# about a second) and one batch of 256 points, 30 draws each.
 
 # %%
-show_source(elbo_gradient_noise)
+show_source(elbo_gradients)
 
 # %%
 train_data, test_data = source_dataset(seed=0)
 trained = run_model(converged_config(progress=False), train_data, test_data).model
 batch = train_data[:256]
+num_encoder = sum(p.numel() for p in trained.encoder.parameters())
+noise_of = {}
+print(f"{'summed gradient variance':>26} | {'encoder':>8} | {'decoder':>8} | total")
+for name in ("closed_kl", "mc_log_w", "stl"):
+    var = elbo_gradients(trained, batch, name, num_repeats=30, seed=0).var(0, ddof=1)
+    noise_of[name] = (var[:num_encoder].sum(), var[num_encoder:].sum(), var.sum())
+    print(f"{name:>26} | {noise_of[name][0]:8.4f} | {noise_of[name][1]:8.4f} | "
+          f"{noise_of[name][2]:.4f}")
+
+# %% [markdown]
+# The decoder's gradient is the same in all three (only $\log p_\theta(\mathbf{x}|\mathbf{z})$
+# depends on the decoder). For the encoder, estimating the KL by Monte Carlo roughly triples
+# the noise of the closed form, and STL cuts it by about two orders of magnitude: this
+# encoder is close to its posterior. Notebook 10 uses STL where a Gaussian $q$ cannot reach
+# the posterior, and there the noise is reduced, not removed.
+#
+# ## 5 · How many Monte-Carlo samples per step?
+#
+# The reconstruction term has no closed form for a neural decoder, so the VAE samples
+# `num_mc` draws of $\mathbf{z}$ per point. More draws average away the noise from
+# $\mathbf{z}$, whose variance falls like $1/\text{num\_mc}$, but each step costs more. We
+# measure both on the same model and batch: `elbo_gradient_noise` computes the gradient of
+# the loss for 30 noise draws and reports the summed variance and the time per gradient.
+
+# %%
+show_source(elbo_gradient_noise)
+
+# %%
 mc_values = [1, 2, 4, 8, 16, 32]
 variances, seconds = zip(*(elbo_gradient_noise(trained, batch, n, num_repeats=30,
                                                seed=n) for n in mc_values))
 variances, seconds = np.array(variances), np.array(seconds)
 for n, v, s in zip(mc_values, variances, seconds):
     print(f"num_mc = {n:2d}: gradient variance {v:8.4f}, {1e3 * s:6.2f} ms/gradient")
-assert variances[0] > 8 * variances[-1]  # more samples, less noise (ideal ratio: 32)
-# ...at a price in time, which we print but do not assert: timings depend on the machine
-# and on what else runs on it.
 
 # %% [markdown]
-# That is the noise from $\mathbf{z}$ on one fixed batch. During training the batch itself is
-# random too, and that noise is untouched by `num_mc`. We measure it the same way: the gradient
-# for 30 different random batches of 256, each with 32 draws of $\mathbf{z}$ (so what varies
+# That is the noise from $\mathbf{z}$ on one fixed batch. During training the batch itself
+# is random too, and `num_mc` does not touch that noise. We measure it the same way: the
+# gradient for 30 random batches of 256, each with 32 draws of $\mathbf{z}$ (so what varies
 # is mostly the data).
 
 # %%
-params = [p for p in trained.parameters()]
+params = list(trained.parameters())
 rng = np.random.default_rng(0)
 generator = torch.Generator().manual_seed(0)
 batch_grads = []
@@ -389,7 +443,6 @@ for _ in range(30):
 batch_variance = float(torch.stack(batch_grads).var(0).sum())
 print(f"gradient variance across random batches (num_mc = 32): {batch_variance:.4f}")
 print(f"gradient variance from z alone, num_mc = 1:             {variances[0]:.4f}")
-assert batch_variance > variances[-1]
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 axes[0].loglog(mc_values, variances, "o-", label="from $z$, fixed batch")
@@ -407,24 +460,24 @@ axes[1].set(xscale="log", xlabel="num_mc",
 plt.show()
 
 # %% [markdown]
-# On a fixed batch the noise from $\mathbf{z}$ falls like $1/\text{num\_mc}$, as expected for
-# an average of independent draws. The cost, on the machine that ran this page, is printed
-# above: on an idle machine it grows slowly at first (fixed per-step overheads dominate a
-# network this small), then roughly linearly. Here a single draw of
-# $\mathbf{z}$ is noisier than the choice of batch, so why do VAEs (the source post and
-# `converged_config` included) use `num_mc = 1`? Think of the gradient as an average over $B$
-# points with $T$ draws each. Per point, the data contribute a variance $\sigma^2_{\text{data}}$
-# and the draws $\sigma^2_z/T$, so
+# On a fixed batch the noise from $\mathbf{z}$ falls like $1/\text{num\_mc}$, as expected
+# for an average of independent draws. The cost on the machine that ran this page is
+# printed above: on an idle machine it grows slowly at first (fixed overheads dominate a
+# network this small), then roughly linearly. Here one draw of $\mathbf{z}$ is noisier than
+# the choice of batch, so why do VAEs (the source post and `converged_config` included)
+# use `num_mc = 1`? Think of the gradient as an average over $B$ points with $T$ draws
+# each. Per point, the data contribute a variance $\sigma^2_{\text{data}}$ and the draws
+# $\sigma^2_z/T$, so
 #
 # $$
 # \mathrm{Var}[\hat g] \approx \frac{\sigma^2_{\text{data}} + \sigma^2_z / T}{B}
 # = \frac{T\,\sigma^2_{\text{data}} + \sigma^2_z}{B T}.
 # $$
 #
-# For a fixed budget of decoder evaluations $BT$, the variance is smallest at $T = 1$: spending
-# the compute on more *points* reduces both kinds of noise, more *draws* only one. (Extra draws
-# are a little cheaper than extra points, since the encoder runs once per point, but on a
-# network this size that does not change the conclusion.)
+# For a fixed budget of decoder evaluations $BT$, the variance is smallest at $T = 1$:
+# spending the compute on more *points* reduces both kinds of noise, more *draws* only one.
+# (Extra draws are a little cheaper than extra points, since the encoder runs once per
+# point, but at this size that does not change the conclusion.)
 
 # %% [markdown]
 # ## Exercises
@@ -443,16 +496,23 @@ for c in (0.5, 2.0):
     assert np.isclose(gap_c, predicted, atol=1e-10)
 
 # %% [markdown]
-# **2. Many more Monte-Carlo samples for the KL.** In section 4, predict the total gradient
-# variance of the Monte-Carlo KL with `num_mc = 256`, relative to `num_mc = 1`.
+# **2. The KL term alone.** Its closed-form gradient, $\partial/\partial\mu = \mu$ and
+# $\partial/\partial\log\sigma^2 = \frac12(\sigma^2 - 1)$, has no noise. Its Monte-Carlo
+# estimate is unbiased too. Predict how the variance of that estimate's gradient changes
+# from `num_mc = 1` to `num_mc = 16` (`kl_gradient_samples`, 4,000 repeats).
 
 # %% tags=["hide-cell"]
-# An average of 256 independent draws: 1/256 of the variance (up to the noise of
-# estimating a variance from 4,000 repeats).
-_, grads_256 = kl_gradient_samples(q_mu, q_log_var, 256, num_repeats=4000, seed=256)
-ratio = rows[0][2].sum() / grads_256.var(0).sum()
-print(f"variance ratio num_mc = 1 vs 256: {ratio:.0f} (predicted 256)")
-assert 200 < ratio < 320
+# An average of 16 independent draws: 1/16 of the variance (up to the noise of
+# estimating a variance from 4,000 repeats); the mean stays at the exact gradient.
+q_mu, q_log_var = torch.tensor([0.8, -1.5]), torch.tensor([-1.0, 0.4])
+exact_grad, grads_1 = kl_gradient_samples(q_mu, q_log_var, 1, num_repeats=4000, seed=1)
+_, grads_16 = kl_gradient_samples(q_mu, q_log_var, 16, num_repeats=4000, seed=16)
+variance_ratio = grads_1.var(0).sum() / grads_16.var(0).sum()
+print("exact gradient (mu_1, mu_2, log_var_1, log_var_2):", exact_grad.round(4))
+print("Monte-Carlo mean, num_mc = 1:                      ", grads_1.mean(0).round(4))
+print(f"variance ratio num_mc = 1 vs 16: {variance_ratio:.1f} (predicted 16)")
+assert np.allclose(grads_1.mean(0), exact_grad, atol=0.1)  # unbiased
+assert 10 < variance_ratio < 25
 
 # %% [markdown]
 # **3. The gradient budget.** Suppose (made-up numbers) $\sigma^2_{\text{data}} = 1$ and
@@ -474,17 +534,67 @@ assert gradient_variance(256, 1) < gradient_variance(64, 4)
 # ## Summary
 #
 # - $\log p_\theta(\mathbf{x}) \ge \text{ELBO}$ by Jensen, and exactly
-#   $\log p_\theta(\mathbf{x}) = \text{ELBO} + D_{\mathrm{KL}}(q \,\|\, p_\theta(\mathbf{z}|\mathbf{x}))$: checked
-#   point by point on the linear-Gaussian model, in closed form and by Monte Carlo.
+#   $\log p_\theta(\mathbf{x}) = \text{ELBO} + D_{\mathrm{KL}}(q \,\|\, p_\theta(\mathbf{z}|\mathbf{x}))$:
+#   checked point by point on the linear-Gaussian model, in closed form and by Monte Carlo.
 # - $D_{\mathrm{KL}}(\mathcal{N}(\mu,\sigma^2) \,\|\, \mathcal{N}(0,1)) =
-#   \tfrac12(\mu^2 + \sigma^2 - 1 - \log\sigma^2)$ per dimension: matches `torch.distributions`
-#   and a Monte-Carlo average.
-# - The IWAE bound $\mathcal{L}_K$ starts at the ELBO, increases with $K$ and, when the
-#   weights are bounded (an encoder wider than the posterior, here), approaches
-#   $\log p_\theta(\mathbf{x})$: checked with `iwae_nll` against the exact likelihood.
-# - The closed-form KL has zero gradient noise; a Monte-Carlo KL's falls like $1/\text{num\_mc}$.
-# - More Monte-Carlo samples per step buy less $\mathbf{z}$-noise at a growing cost; for a fixed
-#   budget, more data points per step reduce the gradient noise more.
+#   \tfrac12(\mu^2 + \sigma^2 - 1 - \log\sigma^2)$ per dimension: matches
+#   `torch.distributions` and a Monte-Carlo average.
+# - The IWAE bound $\mathcal{L}_K$ starts at the ELBO, grows with $K$ and reaches
+#   $\log p_\theta(\mathbf{x})$ whenever $\mathbb{E}_q|\log w|$ is finite, bounded weights
+#   or not. The encoder's width sets the speed: $O(1/K)$, close to
+#   $\mathrm{Var}(w)/(2Kp^2)$, when $c > \frac12$; slower for narrower encoders, the usual
+#   kind.
+# - Three unbiased gradients of the ELBO: at a converged model, sticking the landing has by
+#   far the least encoder noise, the closed-form KL less than a full Monte-Carlo $\log w$.
+# - More Monte-Carlo samples per step buy less $\mathbf{z}$-noise at a growing cost; for a
+#   fixed budget, more data points per step reduce the gradient noise more.
 #
-# This is the last notebook; back to the start with **01 · Data**, or to **07 · Evaluation** for
-# the measurements these derivations explain.
+# Next: **09 · Digits**, a VAE for real images; or back to **07 · Evaluation** for the
+# measurements these derivations explain.
+
+# %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
+# Checks: the numbers this page states, for this seed (and the rules behind them).
+# 1 · The ELBO: Jensen point by point, tight at the posterior, the Monte-Carlo ELBO
+for elbo, _ in identity.values():
+    assert np.all(elbo <= log_px + 1e-12)  # a lower bound, point by point
+assert np.allclose(identity[1.0, 1.0][0], log_px, atol=1e-10)  # tight when q = p(z|x)
+assert np.allclose(closed, monte_carlo, atol=0.01)
+# 2 · The Gaussian KL: Monte Carlo, and zero at the prior
+assert torch.allclose(closed_kl, mc, atol=0.01)
+assert closed_kl[0, 2] == 0
+# 3 · The sweep: K = 1 is the KL to the posterior; c = 3 follows Var(w) / (2K p^2)
+for c in widths:
+    q_mean, q_var = 0.5 * post_mean[:500], c * post_var[0]
+    kl_c = gaussian_kl_full(q_mean, np.diag(q_var), post_mean[:500], post_var).mean()
+    assert abs(sweep[c][0] - kl_c) < 0.02, c
+    assert np.all(np.diff(sweep[c]) < 0), c  # still falling at every K
+assert np.allclose(sweep[3.0][4:8], var_w[3.0] / (2 * ks[4:8]), rtol=0.2)
+assert np.isinf(var_w[0.5]) and np.isinf(var_w[0.3]) and np.isfinite(var_w[1.0])
+# a reviewer's check (a = 0.5, c = 0.5: 0.33 / 0.135 / 0.029 / 0.014 / 0.0011); this seed
+assert 0.3 < sweep[0.5][0] < 0.37 and sweep[0.5][-1] < 0.01
+assert 0.45 < sweep[0.3][0] < 0.55 and 0.01 < sweep[0.3][-1] < 0.05  # "few hundredths"
+# narrow encoders are slower than 1/K: ten times K cuts the gap by far less than 10
+assert sweep[0.3][6] / sweep[0.3][8] < 5 and sweep[3.0][6] / sweep[3.0][8] > 7
+# the tails: bounded for c = 3, growing for c = 1 (linearly) and c = 0.5 (quadratically)
+assert tails[3.0].max() < 1 and tails[3.0][[0, -1]].max() < tails[3.0].max() - 100
+assert tails[1.0][[0, -1]].max() == tails[1.0].max() > 10
+assert tails[0.5][[0, -1]].max() == tails[0.5].max() > 100
+# iwae_nll: K = 1 is the closed-form -ELBO, tightens with K, never below the exact NLL,
+# agrees with the sweep
+closed_neg_elbo = -linear_elbo(x[:500], w, psi, b, 0.5 * post_mean[:500],
+                               3.0 * post_var[0]).mean()
+assert abs(iwae[1][0] - (closed_neg_elbo - exact_nll)) < 4 * iwae[1][1]
+gaps_k = np.array([iwae[k][0] for k in iwae])
+assert np.all(np.diff(gaps_k) < 0) and np.all(gaps_k > -0.003)
+assert gaps_k[-1] < 0.1 * gaps_k[0]
+for k, (gap_k, stderr) in iwae.items():
+    assert abs(gap_k - sweep[3.0][list(ks).index(k)]) < 4 * stderr + 1e-3, k
+# 4 · Three gradients: same decoder noise; STL quietest, full Monte Carlo noisiest
+assert np.isclose(noise_of["stl"][1], noise_of["closed_kl"][1], rtol=1e-6)
+assert np.isclose(noise_of["mc_log_w"][1], noise_of["closed_kl"][1], rtol=1e-6)
+assert noise_of["stl"][0] < noise_of["closed_kl"][0] / 30  # "two orders of magnitude"
+assert 1.5 < noise_of["mc_log_w"][0] / noise_of["closed_kl"][0] < 6  # "roughly triples"
+# 5 · num_mc: less noise with more samples (ideal ratio 32); batches noisier than draws
+assert variances[0] > 8 * variances[-1]
+assert batch_variance > variances[-1]
+print("all checks passed")

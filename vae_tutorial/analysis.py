@@ -1,8 +1,10 @@
 """Measuring a VAE against what is known exactly: the linear-Gaussian (probabilistic
 PCA / factor-analysis) exact fits of a 2-D Gaussian (a ridge of them, all with the same
 likelihood), their true posterior p_theta(z|x), the ELBO of a linear model in closed
-form, KL per latent dimension (active units), the "decoder ignores z" ceiling, a
-low-noise estimate of the -ELBO, and the Monte-Carlo pieces of the derivations.
+form, KL per latent dimension (active units), the "decoder ignores z" baseline, a
+low-noise estimate of the -ELBO, Wyner's common information (the least rate of an exact
+fit), and the Monte-Carlo pieces of the derivations (the IWAE gap over K, the noise of
+three gradient estimators).
 
 Taught in ``notebooks/07_evaluation`` and ``notebooks/08_derivations``.
 
@@ -402,8 +404,8 @@ def linear_weight_variance(post_mean, post_var: float, mean_scale: float,
     """Var_q(w) / p(x)^2 per point for a 1-D posterior N(m, S) and the proposal
     q = N(a m, c S) (a = ``mean_scale``, c = ``var_scale``), in closed form:
 
-        E_q[(p(z|x) / q(z))^2] - 1 = c / sqrt(2c - 1) * exp((1 - a)^2 m^2 / ((2c - 1) S))
-                                     - 1
+        E_q[(p(z|x) / q(z))^2] - 1
+            = c / sqrt(2c - 1) * exp((1 - a)^2 m^2 / ((2c - 1) S)) - 1,
 
     finite only for c > 1/2 (``inf`` otherwise).  post_mean ``[N]`` or ``[N, 1]``;
     returns ``[N]``.  For large K, log p(x) - L_K ~ Var(w) / (2 K p(x)^2).
@@ -425,11 +427,12 @@ def linear_iwae_gap(post_mean, post_var: float, mean_scale: float, var_scale: fl
 
     Per point, ``num_draws`` z ~ q give r = w / p(x) = N(z | m, S) / N(z | a m, c S)
     (known exactly for the linear model); for each K in ``ks`` the draws are split into
-    num_draws // K blocks of K, and -log r_bar + (r_bar - 1), r_bar = 1/K sum_k r_k, is
-    averaged over blocks and points.  The added r_bar - 1 has expectation exactly 0
-    (E_q r = 1), so the estimate stays unbiased, and it cancels most of the noise when
-    Var(w) is finite (-log r_bar ~ -(r_bar - 1) + (r_bar - 1)^2 / 2).  Seeded; points
-    are processed ``chunk`` at a time.
+    num_draws // K blocks of K, and -log r_bar, r_bar = 1/K sum_k r_k, is averaged over
+    blocks and points.  When Var(w) is finite (c > 1/2), r_bar - 1 is added: its
+    expectation is exactly 0 (E_q r = 1), so the estimate stays unbiased, and it cancels
+    most of the noise (-log r_bar ~ -(r_bar - 1) + (r_bar - 1)^2 / 2).  For c <= 1/2 it
+    would add noise of infinite variance, so it is left out.  Seeded; points are
+    processed ``chunk`` at a time.
     """
     _check_scales(mean_scale, var_scale)
     ks = [int(k) for k in ks]
@@ -438,18 +441,33 @@ def linear_iwae_gap(post_mean, post_var: float, mean_scale: float, var_scale: fl
     m = np.asarray(post_mean, dtype=np.float64).reshape(-1)
     s = float(np.asarray(post_var).reshape(()))
     q_mean, q_var = mean_scale * m, var_scale * s
+    control = var_scale > 0.5
     rng = np.random.default_rng(seed)
     totals = np.zeros(len(ks))
     for start in range(0, len(m), chunk):
-        mb, qb = m[start:start + chunk, None], q_mean[start:start + chunk, None]
-        z = qb + math.sqrt(q_var) * rng.standard_normal((len(mb), num_draws))
-        log_r = (-0.5 * (np.log(s) + (z - mb) ** 2 / s)
-                 + 0.5 * (np.log(q_var) + (z - qb) ** 2 / q_var))
+        shift = (q_mean - m)[start:start + chunk, None]  # [chunk, 1]
+        noise = rng.standard_normal((len(shift), num_draws))
+        # z = a m + sqrt(c S) noise; log r = log N(z | m, S) - log N(z | a m, c S)
+        log_r = (0.5 * math.log(var_scale) + 0.5 * noise**2
+                 - (math.sqrt(q_var) * noise + shift) ** 2 / (2 * s))
+        top = log_r.max(1, keepdims=True)
+        scaled = np.exp(log_r - top)  # r / max r per point: one exp for every K
         for i, k in enumerate(ks):
-            blocks = log_r[:, :num_draws // k * k].reshape(len(mb), -1, k)
-            top = blocks.max(-1, keepdims=True)
-            log_mean = np.log(np.exp(blocks - top).mean(-1)) + top[..., 0]
-            totals[i] += (np.expm1(log_mean) - log_mean).mean(-1).sum()
+            if k == 1:
+                value = (np.expm1(log_r) if control else 0.0) - log_r
+                totals[i] += value.mean(-1).sum()
+                continue
+            shape = (len(shift), num_draws // k, k)
+            mean = scaled[:, :shape[1] * k].reshape(shape).mean(-1)
+            with np.errstate(divide="ignore"):
+                log_mean = np.log(mean) + top
+            if not np.all(np.isfinite(log_mean)):  # a block far below the top
+                blocks = log_r[:, :shape[1] * k].reshape(shape)
+                block_top = blocks.max(-1)
+                log_mean = np.log(np.exp(blocks - block_top[..., None]).mean(-1)) \
+                    + block_top
+            value = -log_mean + (np.expm1(log_mean) if control else 0.0)
+            totals[i] += value.mean(-1).sum()
     return totals / len(m)
 
 
