@@ -68,6 +68,7 @@ from scipy.stats import norm
 from vae_tutorial import (
     CategoricalVAE,
     categorical_nll,
+    default_config,
     digits_config,
     digits_labels,
     gaussian_nll,
@@ -236,9 +237,17 @@ print(f"{'settings (50 epochs, seed 0)':44s} {'val -ELBO':>9s} {'best epoch':>10
 for what, row in history:
     print(f"{what:44s} {row['best_val']:9.2f} {row['best_epoch']:10d}")
 
+# %% [markdown]
+# Without weight decay the best epoch comes early, and the model overfits after it; with
+# it, the best epoch comes near the end. By this one seed's validation $-$ELBO, tanh with
+# weight decay edges out the chosen ELU; the original search kept ELU for its better
+# validation IWAE estimate, which this table does not re-measure.
+
 # %%
 cfg = digits_config()
-print(textwrap.fill(", ".join(f"{k}={v!r}" for k, v in cfg.items()), 88))
+changed = {k: v for k, v in cfg.items() if default_config()[k] != v}
+print("digits_config, where it differs from default_config:")
+print(textwrap.fill(", ".join(f"{k}={v!r}" for k, v in changed.items()), 88))
 
 # %%
 start = time.perf_counter()
@@ -570,6 +579,10 @@ assert val_curve[3] < val_baseline  # passes the baseline within three epochs
 assert np.abs(recon - test_data).mean() < 2.5
 assert result.samples_with_noise.shape == (cfg.n_samples, 64)
 assert np.array_equal(result.samples_with_noise, result.samples_with_noise.round())
+# The search (seed 0, validation -ELBO)
+assert history[2][1]["best_epoch"] < 30 < 40 < history[4][1]["best_epoch"]
+tanh_wd, elu_wd = history[3][1]["best_val"], history[4][1]["best_val"]
+assert tanh_wd < elu_wd < tanh_wd + 1  # "tanh with weight decay edges out ELU"
 # The 2-D latent: worse than 16-D at 20 epochs, and at 50 (make bench)
 assert best_val < val_2d < val_baseline and bench_16d + 2 < bench_2d < val_2d
 # The bounds
