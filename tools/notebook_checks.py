@@ -9,6 +9,8 @@ pre-commit hooks (.pre-commit-config.yaml).
 Command line (what the hooks run; exit status 1 when a check fails):
     python tools/notebook_checks.py sync FILE...      FILE: either half of a pair (.py or .ipynb)
     python tools/notebook_checks.py stripped FILE...  FILE: an .ipynb
+    python tools/notebook_checks.py strip FILE...     the same check, and removes what it finds
+        (and run metadata: strip_notebook); the pre-commit hook
     python tools/notebook_checks.py refresh-filters FILE...  (make notebooks) record
         jupytext.toml's metadata filters in each FILE's .ipynb, before `jupytext --update`
 """
@@ -116,10 +118,21 @@ def lab_pre_save_hook(model: dict, path: str, contents_manager=None, **kwargs) -
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 1 or argv[0] not in ("sync", "stripped", "refresh-filters"):
+    if len(argv) < 1 or argv[0] not in ("sync", "stripped", "strip", "refresh-filters"):
         print(__doc__, file=sys.stderr)
         return 2
     check, files = argv[0], [Path(f) for f in argv[1:]]
+    if check == "strip":  # the pre-commit hook: fix, then fail so that the fix is looked at
+        problems = [p for f in files if f.suffix == ".ipynb" for p in output_problems(f)]
+        for ipynb in sorted({f for f in files if f.suffix == ".ipynb"}):
+            nb = nbformat.read(ipynb, as_version=4)
+            if strip_notebook(nb):
+                nbformat.write(nb, ipynb)
+                problems.append(f"{ipynb.name}: outputs and run metadata removed; "
+                                f"`git add {ipynb}` and commit again")
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1 if problems else 0
     if check == "refresh-filters":
         for ipynb in sorted({f.with_suffix(".ipynb") for f in files}):
             if ipynb.exists() and refresh_filters(ipynb):
