@@ -1,24 +1,14 @@
 # %% [markdown]
-# # 11 · Rate, distortion, β and posterior collapse
+# # 12 · Rate, distortion, β and posterior collapse
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/11_rate_distortion.ipynb)
+# The ELBO is two costs in one number: nats spent on the code and nats lost in the
+# reconstruction. Weighting them differently (the β of a β-VAE) moves a model along a
+# curve that, for Gaussian data and a fixed decoder variance, is known exactly, and it
+# says when the code is switched off altogether: posterior collapse.
 #
-# **What you will learn**
-#
-# - how the ELBO splits into a *rate* (the KL term, nats the encoder spends on each
-#   point) and a *distortion* (the reconstruction term), and what the weight $\beta$ on
-#   the KL term trades between them;
-# - the exact answer for Gaussian data: the $\beta$-optimum of the linear VAE in closed
-#   form, derived here and checked numerically, and why no non-linear VAE can do better;
-# - that a trained MLP VAE lands on that closed-form curve, to a hundredth of a nat;
-# - when every latent dimension "collapses" ($\beta = \lambda_1/\sigma^2$), seen in the
-#   KL of each latent dimension;
-# - what learning the decoder variance does: where the objective has a minimum, where it
-#   has none, and what the variance does to samples with and without decoder noise;
-# - one remedy for collapse you will meet in practice, KL warm-up, measured on the
-#   digits model of notebook 09 by active units and test NLL.
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/12_rate_distortion.ipynb)
 
-# %% tags=["hide-input"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
 import os
 import subprocess
@@ -37,8 +27,48 @@ from vae_tutorial import setup_notebook
 
 device = setup_notebook(seed=0)
 
+# %% tags=["hide-input"]
+# The picture: the closed-form frontier for the source data (decoder variance 0.5) and
+# the rate of each eigen-direction as beta grows, from the package's closed form.
+import matplotlib.pyplot as plt
+import numpy as np
+
+from vae_tutorial import SOURCE_COV, gaussian_entropy
+from vae_tutorial.rate_distortion import beta_optimum, rate_distortion_curve
+
+curve_r, curve_d = rate_distortion_curve(SOURCE_COV, 0.5)
+beta_axis = np.geomspace(0.2, 5, 200)
+direction_rates = np.array([beta_optimum(SOURCE_COV, b, 0.5).rates for b in beta_axis])
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+axes[0].plot(curve_r, curve_d, "k-", label="best $(R, D)$, any $\\beta$")
+axes[0].plot(curve_r, gaussian_entropy(SOURCE_COV) - curve_r, "k:", label="$D + R = H$")
+for beta in (0.5, 1, 2, 4):
+    opt = beta_optimum(SOURCE_COV, beta, 0.5)
+    axes[0].plot(opt.rate, opt.distortion, "o", label=f"$\\beta$ = {beta}")
+axes[0].set(xlim=(-0.05, 2.1), ylim=(0.9, 3.3), xlabel="rate $R$ (nats)",
+            ylabel="distortion $D$ (nats)", title="rate vs distortion, $\\sigma^2 = 0.5$")
+axes[0].legend(fontsize=7)
+for i in range(2):
+    axes[1].plot(beta_axis, direction_rates[:, i], label=f"direction {i + 1}")
+axes[1].set(xscale="log", xlabel="$\\beta$", ylabel="rate (nats)",
+            title="each direction switches off: collapse")
+axes[1].set_xticks([0.25, 0.5, 1, 2, 4], ["0.25", "0.5", "1", "2", "4"])
+axes[1].minorticks_off()
+axes[1].legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
 # %% [markdown]
-# We import what this notebook uses.
+# **What you will learn**
+#
+# - how the ELBO splits into a *rate* (the KL term) and a *distortion* (the
+#   reconstruction term), and what the weight $\beta$ on the KL term trades;
+# - the $\beta$-optimum of the linear VAE on Gaussian data in closed form, and why, with
+#   a fixed decoder variance, no non-linear VAE can do better;
+# - that a trained MLP VAE lands on that curve, to a hundredth of a nat;
+# - when every latent dimension "collapses", seen in the KL of each dimension;
+# - what a learned decoder variance does, to the optimum and to samples;
+# - KL warm-up, a remedy for collapse, measured on the digits model of notebook 09.
 
 # %%
 import textwrap
@@ -89,13 +119,11 @@ from vae_tutorial.variants import FixedVarianceDecoder
 #   _{\text{rate } R}.
 # $$
 #
-# The **rate** is what the encoder pays, in nats, to tell the decoder something about
-# $\mathbf{x}$: it is an upper bound on the mutual information
-# $I(\mathbf{x};\mathbf{z})$ between a data point and its code, and it is 0 exactly when
-# $q_\phi(\mathbf{z}|\mathbf{x})$ is the prior for every $\mathbf{x}$ (the latent
-# carries nothing). The **distortion** is how badly the decoder reconstructs
-# $\mathbf{x}$ from the code. These are the `kl` and `recon` columns of every loss in
-# this tutorial, in nats per data point. Since
+# The **rate** is what the encoder pays, in nats, to tell the decoder about
+# $\mathbf{x}$: an upper bound on the mutual information $I(\mathbf{x};\mathbf{z})$, 0
+# exactly when $q_\phi(\mathbf{z}|\mathbf{x})$ is the prior for every $\mathbf{x}$.
+# The **distortion** is how badly the decoder reconstructs $\mathbf{x}$ from the code.
+# They are the `kl` and `recon` columns of every loss here, in nats per data point. Since
 # $-\text{ELBO} \ge -\log p_\theta(\mathbf{x})$ and no model beats the data's entropy
 # $H$ on average, every model lies on or above the line $D + R = H$ (Alemi et al. 2018,
 # "Fixing a Broken ELBO").
@@ -108,12 +136,10 @@ from vae_tutorial.variants import FixedVarianceDecoder
 show_source(VAE.loss)
 
 # %% [markdown]
-# `config.beta` (default 1) sets `model.beta`. To get exact answers we also fix the
-# decoder's variance: with `decoder_variance=0.5` the decoder outputs only a mean
-# $\mathbf{f}(\mathbf{z})$ and
-# $p_\theta(\mathbf{x}|\mathbf{z}) = \mathcal{N}(\mathbf{f}(\mathbf{z}), \sigma^2 I)$
-# with $\sigma^2 = 0.5$ for every output (`"learned"`, the default, is the network of
-# notebooks 01–08):
+# `config.beta` (default 1) sets `model.beta`. For exact answers we also fix the
+# decoder's variance: with `decoder_variance=0.5` the decoder outputs only a mean and
+# $p_\theta(\mathbf{x}|\mathbf{z}) = \mathcal{N}(\mathbf{f}(\mathbf{z}), \sigma^2 I)$,
+# $\sigma^2 = 0.5$ (the default, `"learned"`, is the network of notebooks 01–08):
 
 # %%
 show_source(FixedVarianceDecoder)
@@ -148,9 +174,13 @@ show_source(FixedVarianceDecoder)
 # expected log-likelihood over $W$ is probabilistic PCA with its noise held at $t$
 # (Tipping & Bishop 1999):
 # $W = U \operatorname{diag}\big(\sqrt{(\lambda_i - t)_+}\big)$, up to a rotation of
-# $\mathbf{z}$ (which a diagonal encoder pins to the eigen-directions). Direction $i$ is
-# **active iff $\lambda_i > t = \beta\sigma^2$**; an inactive one gets no loading at
-# all.
+# $\mathbf{z}$. A diagonal encoder pins that rotation to the eigen-directions, because
+# only there is the exact posterior's covariance diagonal (Rolinek, Zietlow & Martius
+# 2019, "Variational Autoencoders Pursue PCA Directions (by Accident)"). Direction $i$
+# is **active iff $\lambda_i > t = \beta\sigma^2$**; an inactive one gets no loading
+# at all. This linear analysis of $\beta$ and collapse follows Lucas, Tucker, Grosse &
+# Norouzi (2019), "Don't Blame the ELBO! A Linear VAE Perspective on Posterior
+# Collapse".
 #
 # **3. Rate and distortion per direction.** Project the data on an active direction,
 # $y_i = \mathbf{u}_i^\top(\mathbf{x} - \mathbf{b}) \sim \mathcal{N}(0, \lambda_i)$,
@@ -178,23 +208,27 @@ show_source(FixedVarianceDecoder)
 # $$
 #
 # This is Shannon's rate–distortion function of a Gaussian source under squared error
-# ("reverse water-filling" at the level $\beta\sigma^2$), and that answers a question
-# the derivation leaves open: could a non-linear encoder and decoder do better? No. For
-# *any* encoder and decoder mean, the rate is at least $I(\mathbf{x};\mathbf{z})$, which
-# is at least the rate–distortion function at the achieved squared error. So this curve
-# is the frontier for every VAE with this decoder variance, and the MLP's target. Its
-# slope is $dD/dR = -\beta$: the $\beta$-optimum is where a line of slope $-\beta$
-# touches it.
+# ("reverse water-filling" at the level $\beta\sigma^2$). It answers a question the
+# derivation leaves open: could a non-linear encoder and decoder do better? Not with
+# this decoder. When $p_\theta(\mathbf{x}|\mathbf{z}) = \mathcal{N}(\mathbf{f}(
+# \mathbf{z}), \sigma^2 I)$ with a $\sigma^2$ that does not depend on $\mathbf{z}$, the
+# distortion is a function of the squared error alone, and for *any* encoder and mean
+# $\mathbf{f}$ the rate is at least $I(\mathbf{x};\mathbf{z}) \ge I(\mathbf{x};
+# \mathbf{f}(\mathbf{z}))$, which is at least the rate–distortion function at the
+# achieved squared error. So this curve is the frontier for every VAE with this fixed
+# variance, and the MLP's target. With the default *learned* variance, which depends on
+# $\mathbf{z}$, the distortion is no longer a squared error and the argument fails;
+# only $D + R \ge H$ survives. The curve's slope is $dD/dR = -\beta$: the
+# $\beta$-optimum is where a line of slope $-\beta$ touches it.
 
 # %%
 show_source(beta_optimum)
 
 # %% [markdown]
 # For $\sigma^2 = 0.5$ the two directions switch off at $\beta = \lambda_2/\sigma^2 = 1$
-# and $\beta = \lambda_1/\sigma^2 = 3$. We check the formula by minimising, from
-# scratch, the linear VAE's **exact** objective: for Gaussian data both terms are
-# expectations of quadratics, so they have closed forms with no sampling at all (the
-# tests check this function against Monte-Carlo estimates of `VAE.loss`):
+# and $\beta = \lambda_1/\sigma^2 = 3$. We check the formula by minimising the linear
+# VAE's **exact** objective from scratch: for Gaussian data both terms have closed forms
+# (the tests check them against Monte-Carlo estimates of `VAE.loss`):
 
 # %%
 show_source(linear_beta_objective)
@@ -206,15 +240,15 @@ show_source(linear_beta_objective)
 # %%
 sigma2 = 0.5
 betas_check = (0.5, 1.0, 2.0, 4.0)
+lbfgs_errors = []  # |L-BFGS - closed form|, rate and distortion
 print(" beta | rate: closed form    L-BFGS | distortion: closed form    L-BFGS")
 for beta in betas_check:
     opt = beta_optimum(SOURCE_COV, beta, sigma2)
     fit = fit_linear_vae(SOURCE_COV, beta, sigma2)
     print(f"{beta:5.1f} | {opt.rate:17.4f} {fit.rate:9.4f} | {opt.distortion:22.4f}"
           f" {fit.distortion:9.4f}")
-    assert abs(fit.rate - opt.rate) < 1e-4
-    assert abs(fit.distortion - opt.distortion) < 1e-4
-assert abs(beta_optimum(SOURCE_COV, 0.5, sigma2).rate - 0.5 * np.log(12)) < 1e-12
+    lbfgs_errors += [abs(fit.rate - opt.rate), abs(fit.distortion - opt.distortion)]
+print(f"largest difference: {max(lbfgs_errors):.1e} nats")
 
 # %% [markdown]
 # ## A β sweep of the MLP VAE
@@ -270,18 +304,16 @@ ax.legend(loc="upper right")
 plt.show()
 
 # %%
+rate_gaps = {}
 for p in sweep:
     if p.beta in betas_check:
-        gap = p.rate - beta_optimum(SOURCE_COV, p.beta, sigma2).rate
-        print(f"beta = {p.beta}: rate {p.rate:.3f}, {gap:+.4f} from the closed form")
-        assert abs(gap) < 0.02
-assert distances.max() < 0.02
+        rate_gaps[p.beta] = p.rate - beta_optimum(SOURCE_COV, p.beta, sigma2).rate
+        print(f"beta = {p.beta}: rate {p.rate:.3f}, {rate_gaps[p.beta]:+.4f} from the "
+              "closed form")
 
 # %% [markdown]
 # Every model lands on the curve, a hundredth of a nat or so away: with $\sigma^2$
-# fixed, the MLP has nothing to gain from its non-linearity, and it finds the linear
-# optimum for every $\beta$. Small $\beta$ buys a low distortion with a high rate; large
-# $\beta$ the reverse. The $\beta = 1$ point touches the line $D + R = H$: with
+# fixed, the MLP finds the linear optimum for every $\beta$. The $\beta = 1$ point touches the line $D + R = H$: with
 # $\sigma^2 = 0.5 = \lambda_2$ the ELBO optimum is an exact fit of the data. (`python -m
 # benchmarks.rate_distortion` repeats the $\beta \in \{0.5, 1, 2, 4\}$ rows for seeds
 # 0–2.)
@@ -309,6 +341,7 @@ show_source(active_units)
 
 # %%
 shown = [p for p in sweep if p.beta in (0.5, 2.0, 2.0**1.5, 4.0)]
+per_dimension = []  # (active units, closed-form rates, measured KL per dimension)
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), sharey=True)
 for ax, p in zip(axes, shown):
     kl_dims = np.sort(kl_per_dimension(p.result.model, test_data))[::-1]
@@ -319,8 +352,7 @@ for ax, p in zip(axes, shown):
     units = active_units(p.result.model, test_data)
     ax.set(xticks=dims, xlabel="latent dimension (sorted)",
            title=f"$\\beta$ = {p.beta:.2f}: {units} active")
-    assert units == (closed > 0).sum()
-    np.testing.assert_allclose(kl_dims, closed, atol=0.02)
+    per_dimension.append((units, closed, kl_dims))
 axes[0].set_ylabel("KL per dimension (nats)")
 axes[-1].legend()
 fig.suptitle(f"KL per latent dimension around the collapse threshold "
@@ -331,14 +363,15 @@ plt.show()
 
 # %% [markdown]
 # At $\beta = 0.5$ both dimensions are in use; from $\beta = 1$ only one; at
-# $\beta = 2\sqrt2 \approx 2.83$ the last one carries only
+# $\beta = 2\sqrt2 \approx 2.83$ the last carries only
 # $\tfrac12\log(1.5/1.41) \approx 0.03$ nats; at $\beta = 4$ nothing. The collapse is
-# gradual: the rate of a direction falls to 0 continuously as $\beta\sigma^2$ rises to
-# its eigenvalue.
+# gradual, as in the picture at the top.
 #
 # ## Learned or fixed decoder variance?
 #
-# When $\sigma^2$ is learned too, the optimum also picks the variance. Plug the
+# Back to the *linear* VAE, now with one variance $\sigma^2$ shared by every output and
+# learned with the rest (not the $\mathbf{z}$-dependent variance of the MLP). The
+# optimum then also picks $\sigma^2$. Plug the
 # fixed-variance optimum back in and look at the objective as a function of
 # $\log\sigma^2$ alone. With $a$ active directions its derivative is
 #
@@ -348,8 +381,7 @@ plt.show()
 #   \frac12\Big(1 - \frac{\lambda_i}{\sigma^2}\Big),
 # $$
 #
-# which never decreases as $\sigma^2$ grows (at a threshold a direction leaves the first
-# sum with exactly the value it enters the second), so the objective is convex in
+# which never decreases as $\sigma^2$ grows, so the objective is convex in
 # $\log\sigma^2$ and a zero of the derivative is the minimum:
 # $\sigma^2 = \sum_{i > a}\lambda_i / (d - \beta a)$. The limit $\sigma^2 \to 0$ decides
 # whether a zero exists:
@@ -396,10 +428,6 @@ print(f"beta = 1.2: sigma^2 = {fit_12.variance:.4f} "
 print(f"beta = 0.5: sigma^2 {fit_05.variances[0]:.2f} -> {fit_05.variance:.1e}, "
       f"objective {fit_05.objective[0]:.2f} -> {fit_05.objective[-1]:.2f}, "
       f"rate {fit_05.rate:.1f} nats")
-assert abs(fit_12.variance - 0.625) < 1e-4
-assert fit_05.variance < 1e-3 and fit_05.rate > 5
-half = len(fit_05.objective) // 2  # still falling in the second half of the run
-assert fit_05.objective[half:].min() < fit_05.objective[:half].min() - 0.1
 try:
     learned_variance(SOURCE_COV, 0.5)
 except ValueError as err:
@@ -410,9 +438,8 @@ except ValueError as err:
 # with and without the decoder's noise. At the optimum the decoder means have covariance
 # $WW^\top = U\operatorname{diag}\big((\lambda_i - \beta\sigma^2)_+\big)U^\top$, and the
 # noise adds $\sigma^2 I$ (`BetaOptimum.sample_cov`). We train three MLP VAEs at
-# $\beta = 1$: the learned variance of notebooks 01–08 (its $\sigma^2$ depends on
-# $\mathbf{z}$ and the output, yet it lands on the PPCA point of the ridge,
-# $\sigma^2 = 0.5$, like the fixed-0.5 model of the sweep), a small fixed
+# $\beta = 1$: the learned variance of notebooks 01–08 (it may depend on $\mathbf{z}$,
+# yet it lands near the PPCA point of the ridge, $\sigma^2 = 0.5$), a small fixed
 # $\sigma^2 = 0.05$ and a large fixed $\sigma^2 = 2$.
 
 # %%
@@ -421,6 +448,7 @@ runs = {v: run_model(converged_config(decoder_variance=v, progress=False), train
                      test_data) for v in variances}
 generator = torch.Generator().manual_seed(1)
 fig, axes = plt.subplots(2, 3, figsize=(11, 7), sharex=True, sharey=True)
+sample_cov_errors = []  # |measured - closed-form sample covariance|, largest entry
 print(" variance | rate   | sample covariance (no noise)  | (with noise)")
 for col, v in enumerate(variances):
     cfg = converged_config(decoder_variance=v)
@@ -436,7 +464,7 @@ for col, v in enumerate(variances):
                xlabel="$x_1$", ylabel="$x_2$" if col == 0 else None)
         measured = np.cov(x.T)
         row_text.append(np.array2string(measured.ravel(), precision=2))
-        np.testing.assert_allclose(measured, opt.sample_cov(noise), atol=0.06)
+        sample_cov_errors.append(np.abs(measured - opt.sample_cov(noise)).max())
     print(f"{v!s:>9} | {runs[v].test_losses[-1, 2]:.3f}  | {row_text[0]:28} |"
           f" {row_text[1]}")
 axes[0, 0].legend(markerscale=4)
@@ -446,17 +474,15 @@ plt.show()
 # %% [markdown]
 # The printed covariances (entries 11, 12, 21, 22) match the closed form within sampling
 # noise. **Small fixed variance** ($0.05$): both directions active, rate about 2.85
-# nats; the decoder means alone already look like the data ($\Sigma - 0.05 I$).
-# **Learned**: one direction carries the code (rate 0.55 nats) and the means lie on a
-# line, the first principal axis; the noise supplies the rest of the spread. This is the
-# 2-D face of "blurry samples": the decoder mean is an *average* over what the code
-# leaves open, and the detail lives in the noise that sampling code often drops. **Large
-# fixed variance** ($2 > \lambda_1$): collapse at $\beta = 1$ already, all means at one
-# point, and the noise gives an isotropic blob with twice the data's variance in each
-# coordinate, its correlation lost. With a fixed $\sigma^2$ and $\beta = 1$, samples
-# *with* noise have covariance $U\operatorname{diag}(\max(\lambda_i, \sigma^2))U^\top$:
-# exact whenever $\sigma^2 \le \lambda_{\min}$, too wide otherwise. Fixing $\sigma^2$ is
-# choosing $\beta$: only the product $\beta\sigma^2$ decides what the code keeps.
+# nats; the decoder means alone already look like the data. **Learned**: one direction
+# carries the code (rate 0.55 nats), the means lie on the first principal axis and the
+# noise supplies the rest. This is the 2-D face of "blurry samples": the decoder mean
+# *averages* over what the code leaves open. **Large fixed variance** ($2 > \lambda_1$):
+# collapse at $\beta = 1$ already, all means at one point, and an isotropic blob of
+# noise. With a fixed $\sigma^2$ and $\beta = 1$, samples with noise have covariance
+# $U\operatorname{diag}(\max(\lambda_i, \sigma^2))U^\top$: exact whenever
+# $\sigma^2 \le \lambda_{\min}$. Fixing $\sigma^2$ is choosing $\beta$: only
+# $\beta\sigma^2$ decides what the code keeps.
 #
 # ## A remedy for collapse on the digits: KL warm-up
 #
@@ -471,13 +497,11 @@ plt.show()
 show_source(kl_weight)
 
 # %% [markdown]
-# We train the digits model of notebook 09 (`digits_config`: 16 latents and a
-# categorical decoder over 17 grey levels; its other settings are printed below) with a
-# large $\beta = 8$, which makes collapse easy to see in a short run, for 20 epochs
-# instead of 50 to stay within this notebook's time budget: once as is, and once with
-# the KL weight warming up over the first 10 epochs. Then we measure on the 447 test
-# images the active units, the KL per dimension and the test NLL,
-# $-\log p_\theta(\mathbf{x})$ estimated with the IWAE bound of notebook 07 ($K = 100$),
+# We train the digits model of notebook 09 (`digits_config`: 16 latents, a categorical
+# decoder over 17 grey levels) with a large $\beta = 8$, which makes collapse easy to
+# see, for 20 epochs instead of 50 (this page's time budget): once as is, once with the
+# KL weight warming up over the first 10 epochs. On the 447 test images we measure the
+# active units, the KL per dimension and the test NLL (IWAE, $K = 100$, notebook 07),
 # which does not depend on $\beta$.
 
 # %%
@@ -519,26 +543,20 @@ for ax in axes:
     ax.legend()
 plt.show()
 no_warmup, warm = digits[0], digits[10]
-assert warm["units"] > no_warmup["units"]
-assert warm["nll"] < no_warmup["nll"] - 1
-assert warm["objective"] > no_warmup["objective"] - 0.05  # not better on D + 8R
-assert warm["run"].test_losses[1:, 2].max() > 2  # the code is used early on
 
 # %% [markdown]
 # Without warm-up the large $\beta$ shuts almost every latent dimension; with warm-up
-# more of them stay in use, and the model is better by a few nats of test NLL. The right
-# panel shows how: while the KL weight is small the code is used freely (several nats
-# after the first epoch), then it is squeezed as the weight climbs to 8, and 20 epochs
-# end before it is squeezed down to the level of the other run. Now look at the number
-# both runs were trained to minimise, $D + 8R$: the warm-up run is *not* better on it.
-# Warm-up has not found a better optimum of the $\beta$-objective; it changed where 20
-# epochs of training end, at a higher rate and a lower distortion, nearer to what the
-# ELBO itself would pick. That is the honest reading of this remedy: it is a training
-# schedule, and with $\beta > 1$ part of the collapse is what the objective asks for
-# (the closed form above), which no schedule should be expected to undo at convergence.
-# Over seeds 0–2 (`python -m benchmarks.rate_distortion`) warm-up kept more units active
-# and gave a lower test NLL every time. Free bits (a KL allowance per dimension) would
-# be the other common remedy; it is left out here.
+# more stay in use, and the test NLL is better by a few nats. The right panel shows how:
+# while the KL weight is small the code is used freely, then it is squeezed as the weight
+# climbs to 8, and 20 epochs end before it is squeezed as far as in the other run. On
+# the number both runs minimise, $D + 8R$, the warm-up run is *not* better. So warm-up
+# is a training schedule: it changed where 20 epochs end, not the optimum. For Gaussian
+# data the closed form showed that with $\beta > 1$ part of the collapse is what the
+# objective itself asks for; for the digits we have no closed form, and these runs show
+# only that warm-up did not find a lower $D + 8R$. Over seeds 0–2
+# (`python -m benchmarks.rate_distortion`) warm-up kept more units active and gave a
+# lower test NLL every time. Free bits (a KL allowance per dimension) are the other
+# common remedy, left out here.
 #
 # ## Exercises
 #
@@ -597,21 +615,49 @@ assert collapse_beta(SOURCE_COV, 0.25) == 6.0
 # ## Summary
 #
 # - The $-$ELBO is distortion plus rate, $D + R$; a $\beta$-VAE minimises $D + \beta R$,
-#   and with a fixed decoder variance only the product $\beta\sigma^2$ matters.
+#   and with a fixed decoder variance only $\beta\sigma^2$ matters.
 # - For Gaussian data the $\beta$-optimum is known exactly: direction $i$ is active iff
-#   $\lambda_i > \beta\sigma^2$, with rate $\tfrac12\log(\lambda_i/\beta\sigma^2)$ and
-#   squared error $\beta\sigma^2$; it is Shannon's rate–distortion curve, the frontier
-#   for *any* VAE with that decoder. L-BFGS on the exact linear objective agrees to
-#   $10^{-4}$ nats, and eleven trained MLP VAEs sit on the curve within a hundredth.
-# - Collapse is the optimum, not a bug, once $\beta\sigma^2 \ge \lambda_1$; dimension by
-#   dimension it sets in continuously.
-# - A learned variance has a minimum only for $\beta > 1$ (or fewer latents than
-#   dimensions), a ridge at $\beta = 1$, and none for $\beta < 1$. The decoder *means*
-#   carry only what the code keeps: the rest of the spread, and the detail, is in the
-#   noise.
-# - KL warm-up is a training schedule: on the digits at $\beta = 8$ it kept more latent
-#   units active and lowered the test NLL by a few nats, without being better on the
-#   $\beta$-objective itself.
+#   $\lambda_i > \beta\sigma^2$, with rate $\tfrac12\log(\lambda_i/\beta\sigma^2)$. It is
+#   Shannon's rate–distortion curve, the frontier for any VAE whose decoder variance is
+#   fixed; with a learned, $\mathbf{z}$-dependent one only $D + R \ge H$ holds. Eleven
+#   trained MLP VAEs sit on it within a hundredth of a nat.
+# - Collapse is the optimum, not a bug, once $\beta\sigma^2 \ge \lambda_1$, and it sets
+#   in continuously.
+# - For the linear VAE with one shared, learned $\sigma^2$ the objective has a minimum
+#   only for $\beta > 1$ (or fewer latents than dimensions), a ridge at $\beta = 1$, and
+#   none for $\beta < 1$.
+# - KL warm-up is a training schedule: on the digits at $\beta = 8$ it kept more units
+#   active and lowered the test NLL, without being better on $D + 8R$.
 #
-# This is the last notebook. Notebook 07 measured how close a VAE gets to the exact
-# likelihood; this one showed where the KL term puts it when you change the objective.
+# **Next:** [13 · MNIST](13_mnist.ipynb) takes the VAE to real 28×28 digits, with a
+# Bernoulli decoder, an MLP and a convolutional network.
+
+# %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
+# Checks: the numbers this page states, for this seed (and the rules behind them).
+# The picture's closed form: 1/2 log 12 at beta = 0.5, nothing left at beta = 4
+assert abs(beta_optimum(SOURCE_COV, 0.5, sigma2).rate - 0.5 * np.log(12)) < 1e-12
+assert beta_optimum(SOURCE_COV, 4.0, sigma2).rate == 0
+# L-BFGS on the exact linear objective agrees with the closed form to 1e-4 nats
+assert max(lbfgs_errors) < 1e-4
+# The MLP sweep: rates within 0.02 of the closed form, every point within 0.02 of it
+assert all(abs(gap) < 0.02 for gap in rate_gaps.values()), rate_gaps
+assert distances.max() < 0.02
+# KL per dimension: the active units and each dimension's KL as the closed form says
+for units, closed, kl_dims in per_dimension:
+    assert units == (closed > 0).sum()
+    np.testing.assert_allclose(kl_dims, closed, atol=0.02)
+# Learned variance: beta = 1.2 settles at 0.625; beta = 0.5 keeps falling
+assert abs(fit_12.variance - 0.625) < 1e-4
+assert fit_05.variance < 1e-3 and fit_05.rate > 5
+half = len(fit_05.objective) // 2  # still falling in the second half of the run
+assert fit_05.objective[half:].min() < fit_05.objective[:half].min() - 0.1
+# Samples: covariances as the closed form says, within sampling noise; the rates
+assert max(sample_cov_errors) < 0.06, sample_cov_errors
+assert abs(runs["learned"].test_losses[-1, 2] - 0.55) < 0.02
+assert abs(runs[0.05].test_losses[-1, 2] - 2.85) < 0.05
+# Digits: warm-up keeps more units, a few nats better NLL, not better on D + 8R, and
+# the code is used early on (several nats)
+assert warm["units"] > no_warmup["units"]
+assert warm["nll"] < no_warmup["nll"] - 1
+assert warm["objective"] > no_warmup["objective"] - 0.05
+assert warm["run"].test_losses[1:, 2].max() > 2
