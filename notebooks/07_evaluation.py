@@ -430,9 +430,10 @@ for name, exact_value, learned in rows:
 
 # %% tags=["hide-cell"]
 # Must hold (up to training error): -ELBO within ~0.01 of the exact NLL; for an exact
-# fit, a rate of at least Wyner's 1/2 ln 3 = 0.549.  A tendency: a rate near that bottom,
-# with one active latent.  Measured for seeds 0-7 while writing this page: rates 0.539
-# to 0.575 (a trained fit is only nearly exact), the second latent's KL below 0.01.
+# fit, a rate of at least Wyner's 1/2 ln 3 = 0.549.  A tendency: a rate near that
+# bottom, with one active latent.  Measured for seeds 0-7 while writing this page:
+# rates 0.539 to 0.575 (a trained fit is only nearly exact), the second latent's KL
+# below 0.01.
 run_s = run_model(converged_config(progress=False, seed=2), train_data, test_data)
 kl_s = kl_per_dimension(run_s.model, test_data)
 gap_s = run_s.test_losses[-1, 0] - exact_mean

@@ -572,7 +572,7 @@ for c in widths:
     assert np.all(np.diff(sweep[c]) < 0), c  # still falling at every K
 assert np.allclose(sweep[3.0][2:8], var_w[3.0] / (2 * ks[2:8]), rtol=0.2)  # K = 10 on
 assert np.isinf(var_w[0.5]) and np.isinf(var_w[0.3]) and np.isfinite(var_w[1.0])
-# a reviewer's check (a = 0.5, c = 0.5: 0.33 / 0.135 / 0.029 / 0.014 / 0.0011); this seed
+# a reviewer's check (a = 0.5, c = 0.5: 0.33 / 0.135 / 0.029 / 0.014 / 0.0011), here:
 assert 0.3 < sweep[0.5][0] < 0.37 and sweep[0.5][-1] < 0.01
 assert 0.45 < sweep[0.3][0] < 0.55 and 0.01 < sweep[0.3][-1] < 0.05  # "few hundredths"
 # narrow encoders are slower than 1/K: ten times K cuts the gap by far less than 10
