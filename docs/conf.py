@@ -44,7 +44,7 @@ project = "vae_tutorial"
 author = "the vae_tutorial authors"
 copyright = "the vae_tutorial authors"
 
-extensions = ["myst_nb", "local_badges", "stream_outputs"]
+extensions = ["myst_nb", "local_badges", "stream_outputs", "notebook_map"]
 
 # Sources: the landing page and the numbered notebooks' .py files, nothing else. Every other
 # top-level entry of the repository (.venv, .git, the package, tests...) is excluded outright, so
@@ -90,6 +90,9 @@ html_theme_options = {
     "use_download_button": True,
     "use_fullscreen_button": False,
     "show_toc_level": 2,
+    # One search box, the sidebar's: no search field in the top bar (which holds nothing else)
+    # and no search icon among the page's buttons. Ctrl+K still opens the search.
+    "navbar_persistent": [],
 }
 html_context = {"default_mode": "auto"}  # the theme otherwise logs "invalid theme mode" once
 html_last_updated_fmt = None

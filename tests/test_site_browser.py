@@ -6,7 +6,9 @@ that cache with the notebooks nbmake has just executed, tools/site_cache.py), se
 127.0.0.1, and every page is opened. Each page must: load every image, typeset its math with
 MathJax (no math errors), show no error or traceback output, make no request to any other host,
 raise no JavaScript error, let no code block or output scroll sideways at a 1280-px-wide
-window, and (a notebook) show its set-up cell collapsed. A full-page screenshot of each page
+window, show one search box, and (a notebook) show its set-up cell collapsed and a figure on its
+first screen (1280x800); the landing page shows the whole notebook map, with thumbnails, on its
+first screen. A full-page screenshot of each page
 lands in test-artifacts/screenshots/.
 
 Chromium: /usr/bin/chromium (`apt-get install chromium`, as .ci/run does) or $CHROMIUM. Without
@@ -100,8 +102,37 @@ INSPECT_PAGE = r"""async () => {
     links: [...document.querySelectorAll("a[href]")].map(a => a.href),
     body: text(document.body),
     setupCell: setupCell(),
+    firstScreen: firstScreen(),
+    searchBoxes: [...document.querySelectorAll(".search-button-field, .search-button, .bd-search")]
+        .filter(el => el.checkVisibility()).length,
     ...sidewaysScroll(),
   };
+
+  // What the first screen (the window at the top of the page) shows: the output figures
+  // that are at least mostly in it, and (the landing page) the notebook map's cards.
+  function firstScreen() {
+    window.scrollTo(0, 0);
+    const height = window.innerHeight;
+    const shown = el => {
+      const r = el.getBoundingClientRect();
+      const visible = Math.min(r.bottom, height) - Math.max(r.top, 0);
+      return el.checkVisibility() && r.height > 0 && visible >= Math.min(r.height, 150);
+    };
+    const cards = [...document.querySelectorAll(".notebook-map .notebook-card")];
+    return {
+      height: height,
+      figures: [...document.querySelectorAll("article .cell_output img")]
+          .filter(img => img.naturalWidth > 0 && shown(img)).length,
+      firstFigureTop: Math.round(([...document.querySelectorAll("article .cell_output img")]
+          .map(img => img.getBoundingClientRect().top)[0]) ?? -1),
+      cards: cards.length,
+      cardsBelow: cards.filter(c => c.getBoundingClientRect().bottom > height)
+          .map(c => text(c).split("\n")[0]),
+      cardsWithoutThumbnail: cards.filter(c => !c.querySelector("img.notebook-thumb") ||
+          c.querySelector("img.notebook-thumb").naturalWidth === 0)
+          .map(c => text(c).split("\n")[0]),
+    };
+  }
 
   // The first code cell (the set-up cell): tagged hide-input, its code collapsed (closed).
   function setupCell() {
@@ -110,7 +141,8 @@ INSPECT_PAGE = r"""async () => {
     const input = cell.querySelector(".cell_input");
     return {
       start: input ? text(input).trim().slice(0, 60) : "",
-      tagged: cell.classList.contains("tag_hide-input"),
+      // hide-cell (CONTRIBUTING.md: code and versions collapsed) or hide-input (code only)
+      tagged: cell.classList.contains("tag_hide-cell") || cell.classList.contains("tag_hide-input"),
       collapsed: !!input && !!input.closest("details:not([open])") && !input.checkVisibility(),
     };
   }
@@ -150,7 +182,8 @@ def site_report():
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            # the first screen: 1280x800, a common laptop window (issue 15)
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
             for name in pages:
                 page = context.new_page()
                 requests, failed, js_errors = [], [], []
@@ -278,7 +311,7 @@ def test_the_setup_cell_is_collapsed(site_report):
         if cell is None:
             return ["no code cell"]
         if not (cell["tagged"] and cell["collapsed"]):
-            return [f"the first code cell is not collapsed (tag it hide-input): {cell['start']!r}"]
+            return [f"the first code cell is not collapsed (tag it hide-cell): {cell['start']!r}"]
         return []
 
     notebooks = {n: i for n, i in site_report["pages"].items() if n.startswith("notebooks/")}
@@ -288,3 +321,37 @@ def test_the_setup_cell_is_collapsed(site_report):
 def test_no_failed_requests_or_script_errors(site_report):
     assert_no_problems(site_report, "failed requests or script errors",
                        lambda info: info["failed"] + info["js_errors"])
+
+
+def test_every_notebook_page_shows_a_figure_on_its_first_screen(site_report):
+    """At 1280x800 with the set-up collapsed, the title, the why and a picture (an output
+    image of the picture cell) are on the first screen."""
+    def check(info):
+        screen = info["firstScreen"]
+        if screen["figures"]:
+            return []
+        where = (f"the first one starts {screen['firstFigureTop']} px down"
+                 if screen["firstFigureTop"] >= 0 else "no output figure at all")
+        return [f"no figure within the first {screen['height']} px ({where}); put the "
+                "picture cell (tags=['hide-input']) right after the collapsed set-up cell"]
+
+    notebooks = {n: i for n, i in site_report["pages"].items() if n.startswith("notebooks/")}
+    assert_no_problems({"pages": notebooks}, "notebook pages without a first-screen figure",
+                       check)
+
+
+def test_the_landing_page_shows_the_notebook_map_on_its_first_screen(site_report):
+    screen = site_report["pages"]["docs/index.html"]["firstScreen"]
+    notebooks = [n for n in site_report["pages"] if n.startswith("notebooks/")]
+    assert screen["cards"] == len(notebooks), (screen["cards"], notebooks)
+    assert screen["cardsBelow"] == [], f"cards below the first screen: {screen['cardsBelow']}"
+    assert screen["cardsWithoutThumbnail"] == [], screen["cardsWithoutThumbnail"]
+
+
+def test_one_search_box_per_page(site_report):
+    """The sidebar's (docs/conf.py: no second one in the top bar); the search page itself
+    also has its own form."""
+    pages = {n: i for n, i in site_report["pages"].items() if n != "search.html"}
+    assert_no_problems({"pages": pages}, "pages without exactly one visible search box",
+                       lambda info: [] if info["searchBoxes"] == 1
+                       else [f"{info['searchBoxes']} shown"])
