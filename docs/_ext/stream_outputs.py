@@ -1,7 +1,8 @@
 """Show a progress bar's final state on the site, not one line per update.
 
-The kernel sends a text progress bar (tqdm without widgets) as many stderr chunks, each starting
-with a carriage return that overwrites the previous state in Jupyter. MyST-NB's
+The kernel sends a text progress bar (vae_tutorial.progress: tqdm as plain text on stdout) as
+many stream chunks, each starting with a carriage return that overwrites the previous state in
+Jupyter. MyST-NB's
 `nb_merge_streams` joins the chunks with a newline between them, so every update became its own
 line. Here consecutive chunks of the same stream are first joined as they are (what a terminal
 or Jupyter does), then MyST-NB's merge applies the carriage returns as usual.
