@@ -32,13 +32,21 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from notebook_checks import filter_problem, output_problems, sync_problem  # noqa: E402
+import lab_settings  # noqa: E402
+from notebook_checks import (  # noqa: E402
+    filter_problem,
+    output_problems,
+    refresh_filters,
+    strip_notebook,
+    sync_problem,
+)
 from test_site_browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 LAB_NOTEBOOK = "02_network"  # quick and stable; any notebooks/NN_topic works
@@ -74,6 +82,9 @@ def lab(tmp_path_factory):
     folder.mkdir()
     for name in (f"{LAB_NOTEBOOK}.py", f"{LAB_NOTEBOOK}.ipynb", "jupytext.toml"):
         shutil.copy(ROOT / "notebooks" / name, folder / name)  # new times, as in a clone
+    # as after `make notebooks`: the .ipynb newer than its .py (Jupytext then compares them)
+    later = (folder / f"{LAB_NOTEBOOK}.py").stat().st_mtime + 10
+    os.utime(folder / f"{LAB_NOTEBOOK}.ipynb", (later, later))
     (folder / "training.py").write_text(TRAINING, encoding="utf-8")
     subprocess.run([sys.executable, "-m", "jupytext", "-q", "--to", "ipynb",
                     str(folder / "training.py")], check=True)
@@ -105,7 +116,7 @@ def lab(tmp_path_factory):
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # make, jupyter lab and its kernels
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
@@ -220,6 +231,46 @@ def reader_session(lab) -> dict:
     out["seconds"] = time.monotonic() - started
     print(f"JupyterLab session: {out['seconds']:.1f} s")
     return out
+
+
+def test_strip_notebook_removes_what_running_adds_and_keeps_jupytext_metadata():
+    nb = nbformat.v4.new_notebook(metadata={
+        "jupytext": {"main_language": "python"}, "language_info": {"name": "python"},
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    kept = {"tags": ["hide-cell"], "jupyter": {"outputs_hidden": True}, "lines_to_next_cell": 2}
+    cell = nbformat.v4.new_code_cell("print(1)", metadata={
+        **kept, "execution": {"iopub.status.busy": "now"}, "collapsed": True, "trusted": True})
+    cell.execution_count, cell.outputs = 3, [nbformat.v4.new_output("stream", text="1\n")]
+    nb.cells = [cell, nbformat.v4.new_markdown_cell("# hi", metadata={"tags": ["x"]})]
+    assert strip_notebook(nb)
+    assert (cell.outputs, cell.execution_count, dict(cell.metadata)) == ([], None, kept)
+    assert dict(nb.metadata) == {"jupytext": {"main_language": "python"}}
+    assert nb.cells[1].metadata == {"tags": ["x"]}
+    assert not strip_notebook(nb)
+
+
+def test_refresh_filters_records_the_config_and_keeps_the_pair_in_sync(tmp_path):
+    for name in (f"{LAB_NOTEBOOK}.py", f"{LAB_NOTEBOOK}.ipynb", "jupytext.toml"):
+        shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
+    ipynb = tmp_path / f"{LAB_NOTEBOOK}.ipynb"
+    nb = nbformat.read(ipynb, as_version=4)
+    nb.metadata.setdefault("jupytext", {})["cell_metadata_filter"] = "tags,-all"
+    nbformat.write(nb, ipynb)
+    assert "records cell_metadata_filter 'tags,-all'" in filter_problem(ipynb)
+    assert refresh_filters(ipynb) and filter_problem(ipynb) is None
+    assert sync_problem(ipynb.with_suffix(".py")) == sync_problem(
+        ROOT / "notebooks" / f"{LAB_NOTEBOOK}.py")
+
+
+def test_lab_settings_keep_other_entries(tmp_path):
+    path = tmp_path / "overrides.json"
+    path.write_text('{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": '
+                    '{"markdown": "Markdown Preview"}}, "other": {"a": 1}}')
+    settings = lab_settings.merge(path)
+    assert settings["other"] == {"a": 1}
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"] == {
+        "markdown": "Markdown Preview", "python": "Jupytext Notebook"}
+    assert lab_settings.merge(path) == settings
 
 
 def test_every_ipynb_records_the_metadata_filters_of_jupytext_toml():
