@@ -11,7 +11,8 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 help:
 	@echo "make book   build the tutorial site into docs/_build/html (sets everything up)"
 	@echo "make test   run the unit tests and execute every notebook (sets everything up)"
-	@echo "make lab    open JupyterLab with Jupytext (.py notebooks open as notebooks)"
+	@echo "make lab    open JupyterLab with Jupytext (.py notebooks open as notebooks; saving"
+	@echo "           writes the .py and its .ipynb without outputs)"
 	@echo "make lint   ruff;  make bench  benchmarks;  make notebooks  regenerate .ipynb from .py"
 	@echo "make hooks  install the pre-commit hooks (ruff, notebook pairs in sync, outputs stripped)"
 	@echo "make retarget REPO=owner/name  point badges, install cells and docs at a fork"
