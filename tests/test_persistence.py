@@ -25,6 +25,9 @@ VARIANTS = {
     "tutorial": {},
     "fixed-variance, deeper": dict(decoder_variance=0.5, hidden_layers=2, activation="elu"),
     "categorical": dict(likelihood="categorical", num_values=5),
+    "bernoulli": dict(likelihood="bernoulli"),
+    "bernoulli, conv": dict(likelihood="bernoulli", network="conv", input_dim=64,
+                            image_shape=(8, 8), channels=4),
 }
 
 
@@ -37,6 +40,10 @@ def _data_for(cfg, data):
     train, test = data
     if cfg.likelihood == "categorical":  # grey levels 0..num_values-1
         return [np.clip(np.round(d + 2), 0, cfg.num_values - 1) for d in (train, test)]
+    if cfg.likelihood == "bernoulli":  # 0/1 pixels
+        rng = np.random.default_rng(0)
+        return [(rng.random((len(d), cfg.input_dim)) < 0.3).astype(np.float32)
+                for d in (train, test)]
     return [train, test]
 
 
