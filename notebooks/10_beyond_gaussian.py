@@ -121,10 +121,10 @@ show_source(GaussianMixture.sample)
 # %% [markdown]
 # Three named presets come with the package: eight Gaussians on a ring (radius 2,
 # standard deviation 0.3 each), a skewed blob made of two unequal Gaussians, and a curved
-# "banana" (seven Gaussians strung along a parabola). This notebook trains on the first
-# two and the ring; the banana's gaps, over three seeds, are in notebook 11's table. Bad
-# parameters are caught: the weights must be positive and sum to one, every covariance
-# must be positive definite.
+# "banana" (seven Gaussians strung along a parabola). This notebook trains on the
+# skewed blob and the ring; a VAE of the banana, over three seeds, is in notebook 11's
+# table. Bad parameters are caught: the weights must be positive and sum to one, every
+# covariance must be positive definite.
 
 # %%
 presets = {name: mixture_preset(name) for name in ("skewed", "banana", "ring")}
