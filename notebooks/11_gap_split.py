@@ -149,8 +149,9 @@ show_source(gap_split)
 # %% [markdown]
 # ## The ring, split
 #
-# We train notebook 10's ring VAE (two hidden layers of 128 units, 400 Adam steps) and
-# split its gap on 200 test points. To keep this page fast, $q^*$ gets 200 steps of 8
+# We train notebook 10's ring network (two hidden layers, 400 Adam steps) with 64
+# units per layer (the 128 of notebook 10 are in the seeds table below) and split its
+# gap on 200 test points. To keep this page fast, $q^*$ gets 200 steps of 8
 # draws and every $-$ELBO 500 draws per point (the package defaults, which `make bench`
 # uses, are 300 steps of 16 and 1,000). Beside it stands the baseline a user would reach
 # for first: a Gaussian mixture fitted by EM (scikit-learn), with 1 to 10 components,
@@ -169,10 +170,10 @@ ring_train, ring_test = mixture_dataset("ring", seed=0)
 x_ring = ring_test[:200]
 lp_ring = mixture_preset("ring").log_prob(x_ring)
 q_settings = dict(num_steps=200, q_samples=8, eval_samples=500)
-ring_model = run_model(ring_config(hidden_dim=128), ring_train, ring_test).model
+ring_model = run_model(ring_config(), ring_train, ring_test).model
 split = gap_split(ring_model, x_ring, lp_ring, **q_settings)
 em_k, em_log_prob = em_baseline(ring_train, x_ring)
-em_gap = float(-em_log_prob.mean() - lp_ring.mean())
+em_gap = float(-em_log_prob.mean() + lp_ring.mean())  # its NLL - the exact
 print(f"-ELBO {split.neg_elbo:.4f}, exact NLL {split.data_nll:.4f}: total "
       f"{split.total:.4f} = amortization {split.amortization:.4f} + diagonal "
       f"{split.diagonal:.4f}\n  + non-Gaussian {split.non_gaussian:.4f} + model "
@@ -262,7 +263,16 @@ for r in bench["gaps"]:
           f"{r['em_k']:2d}, {r['em_model_gap']:.3f}")
 
 # %% [markdown]
-# BENCH_GAPS_TEXT
+# On the source Gaussian every part stays within a few thousandths of a nat (the
+# model gap can even come out slightly negative: on a finite test set the exact density
+# need not win). On the skewed blob and the banana most of the loss is in the model;
+# their posteriors are close to Gaussian, so the diagonal gap is nil. The banana's model
+# gap is the largest on average, yet EM (BIC picks 6 of its 7 components) leaves almost
+# nothing. The ring's seeds 0 and 1 look like the split above; seed 2 found another
+# optimum, with merged modes: a model gap about three times larger and nearly Gaussian
+# posteriors. In every row, here and below, a second start moved the best diagonal
+# $q^*$ by less than $10^{-3}$ nats (`multistart_gain` in the results): the encoder's
+# start already lies in the best basin we found.
 #
 # ## What narrows which gap?
 #
@@ -283,7 +293,8 @@ for r in bench["gaps"]:
 show_source(iwae_loss)
 
 # %% [markdown]
-# Here we train the 64-unit network both ways, with the same steps, and split each.
+# Here we train the same 64-unit network on the IWAE bound, with the same steps, and
+# split it on the same points.
 # For the IWAE model the labels need care. Its encoder was trained as a *proposal* for
 # $\mathcal{L}_8$, not as the best single Gaussian, so its "amortization gap" is not a
 # failure of amortization: it measures how far a good proposal is from a good ELBO.
@@ -292,13 +303,16 @@ show_source(iwae_loss)
 # p_\theta(\mathbf{x})] + \text{model}$, printed in the last column for both.
 
 # %%
-pair = {"64 units, ELBO": run_model(ring_config(), ring_train, ring_test).model,
+pair = {"64 units, ELBO": ring_model,
         "64 units, IWAE K=8": train_iwae(ring_config(), ring_train, num_samples=8)[0]}
 print(f"{'ring, 400 steps':>19} | {'total':>6} {'amort.':>6} {'diag.':>6} "
       f"{'non-G.':>6} {'model':>6} | -L_8 gap")
-pair_splits, l8_gaps = {}, {}
+pair_splits = {"64 units, ELBO": split,  # split above
+               "64 units, IWAE K=8": gap_split(pair["64 units, IWAE K=8"], x_ring,
+                                               lp_ring, **q_settings)}
+l8_gaps = {}
 for name, model in pair.items():
-    s = pair_splits[name] = gap_split(model, x_ring, lp_ring, **q_settings)
+    s = pair_splits[name]
     l8_gaps[name] = iwae_nll(model, x_ring, 8, seed=1) - s.model_nll
     print(f"{name:>19} | {s.total:6.3f} {s.amortization:6.3f} {s.diagonal:6.3f} "
           f"{s.non_gaussian:6.3f} {s.model:6.3f} | {l8_gaps[name]:.3f}")
@@ -324,7 +338,15 @@ for r in bench["narrowing"]:
           f"{r['iwae8_gap']:.3f}")
 
 # %% [markdown]
-# NARROWING_TEXT
+# What holds over the three seeds is less than one seed suggests. The IWAE objective
+# gave the smallest model gap in two seeds, and in the third it was level with
+# `num_mc = 8`; it never fell into the merged-mode optimum, which caught three of the
+# nine ELBO runs (model gap above 0.8). By its own objective, $-\mathcal{L}_8$ plus the
+# model gap, it beat the same network trained on the ELBO for every seed. The wider
+# network narrowed the model
+# gap where it did not merge modes, and widened the diagonal gap. More samples of the
+# same ELBO (`num_mc = 8`) narrowed nothing reliably. Which optimum an ELBO run finds
+# depends on the seed more than on these changes.
 #
 # ## Exercises
 #
@@ -378,7 +400,9 @@ assert l8 < iwae_split.neg_elbo_full - iwae_split.model_nll
 # - The best Gaussian for one point is a local optimum: start it from more than one
 #   point and compare. Its STL gradient is quiet near the optimum, but not silent
 #   when the posterior is not Gaussian.
-# - SUMMARY_BENCH
+# - On the ring, over three seeds: the IWAE objective narrowed the model gap most and
+#   never merged modes; a wider network helped a little; more samples of the same ELBO
+#   did not help reliably. EM, fitting the right model family, beat every VAE.
 # - For an IWAE-trained model the ELBO's split is the wrong lens: its encoder is a
 #   proposal, and its own bound $\mathcal{L}_8$ is close to its likelihood.
 #
@@ -389,7 +413,7 @@ assert l8 < iwae_split.neg_elbo_full - iwae_split.model_nll
 # Checks: the numbers this page states, for this seed (and the rules behind them).
 # The orderings that can fail: every -ELBO above the quadrature NLL (two independent
 # computations), full <= diagonal <= encoder (slack for Monte-Carlo noise)
-for s in (split, *pair_splits.values()):
+for s in pair_splits.values():
     assert s.neg_elbo_full > s.model_nll - 0.002
     assert s.neg_elbo_full < s.neg_elbo_diag + 0.002 < s.neg_elbo + 0.004
 # This seed's ring: model and non-Gaussian gaps the largest, amortization the smallest
@@ -409,3 +433,48 @@ assert abs(conv["diag_change"]) < 0.02 and abs(conv["full_change"]) < 0.02
 for r in bench["gaps"] + bench["narrowing"]:
     assert r["neg_elbo_full"] > r["model_nll"] - 0.002, r
     assert r["neg_elbo_full"] < r["neg_elbo_diag"] + 0.002 < r["neg_elbo"] + 0.004, r
+    assert r["multistart_gain"] < 1e-3, r  # a second start: less than 1e-3
+gaps = {(r["data"], r["seed"]): r for r in bench["gaps"]}
+# Source: every part within a few thousandths; skewed and banana: mostly the model,
+# no diagonal gap; EM leaves almost nothing everywhere (BIC: 6 for the banana)
+for seed in (0, 1, 2):
+    assert all(abs(gaps["source", seed][p]) < 0.005 for p in PARTS + ("total",))
+    for name in ("skewed", "banana"):
+        r = gaps[name, seed]
+        assert r["model"] > r["amortization"] + r["diagonal"] + r["non_gaussian"], r
+        assert abs(r["diagonal"]) < 0.001, r
+    assert gaps["banana", seed]["em_k"] == 6
+assert all(abs(r["em_model_gap"]) < 0.01 for r in bench["gaps"])
+mean_model = {name: np.mean([gaps[name, s]["model"] for s in (0, 1, 2)])
+              for name in names}
+assert max(mean_model, key=mean_model.get) == "banana"
+# Ring: seeds 0 and 1 like this page's split, seed 2 merged modes (3x the model gap)
+for seed in (0, 1):
+    r = gaps["ring", seed]
+    assert min(r["model"], r["non_gaussian"]) > r["diagonal"] > r["amortization"] > 0
+assert gaps["ring", 2]["model"] > 2.5 * max(gaps["ring", s]["model"] for s in (0, 1))
+assert gaps["ring", 2]["diagonal"] + gaps["ring", 2]["non_gaussian"] < 0.02
+# A longer q* (600 x 32) moves the bench's split little
+assert abs(conv["diag_change"]) < 0.005 and abs(conv["full_change"]) < 0.005
+# Narrowing over seeds: IWAE smallest model gap for seeds 0 and 2, level with num_mc 8
+# for seed 1; never merged; 3 of 9 ELBO runs merged (model gap > 0.8); by -L_8 + model
+# the IWAE model beats the 64-unit ELBO model every time; 128 units narrows the model gap where neither
+# merged, and widens the diagonal gap
+runs = {(r["vae"], r["seed"]): r for r in bench["narrowing"]}
+iwae, mc8 = "64 units, IWAE K=8", "64 units, ELBO, num_mc 8"
+variants = {vae for vae, _ in runs}
+for seed in (0, 1, 2):
+    best = min(variants, key=lambda v: runs[v, seed]["model"])
+    assert best == iwae or (seed == 1 and best == mc8
+                            and runs[iwae, 1]["model"] - runs[mc8, 1]["model"] < 0.01)
+    assert runs[iwae, seed]["model"] < 0.3
+    own = {v: runs[v, seed]["iwae8_gap"] + runs[v, seed]["model"]
+           for v in (iwae, "64 units, ELBO")}
+    assert own[iwae] < own["64 units, ELBO"]
+merged = [k for k, r in runs.items() if r["model"] > 0.8]
+assert len(merged) == 3 and all(vae != iwae for vae, _ in merged)
+for seed in (0, 1):
+    wide, narrow = runs["128 units, ELBO", seed], runs["64 units, ELBO", seed]
+    assert wide["model"] < narrow["model"] and wide["diagonal"] > narrow["diagonal"]
+# num_mc 8 narrows nothing reliably: worse than 64 units on the model for some seed
+assert any(runs[mc8, s]["model"] > runs["64 units, ELBO", s]["model"] for s in (0, 1, 2))
