@@ -327,7 +327,8 @@ for i, ax in enumerate(axes):
 axes[0].legend(loc="lower left")
 fig.suptitle("true posterior $p_\\theta(z|x)$ (grey) vs Gaussians")
 plt.show()
-correlation = moments.cov[:, 0, 1] / np.sqrt(moments.cov[:, 0, 0] * moments.cov[:, 1, 1])
+variances = np.diagonal(moments.cov, axis1=1, axis2=2)
+correlation = moments.cov[:, 0, 1] / np.sqrt(variances.prod(1))
 print("correlation of z_1 and z_2 under the true posterior:", np.round(correlation, 2))
 
 # %% [markdown]

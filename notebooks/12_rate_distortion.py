@@ -46,7 +46,8 @@ for beta in (0.5, 1, 2, 4):
     opt = beta_optimum(SOURCE_COV, beta, 0.5)
     axes[0].plot(opt.rate, opt.distortion, "o", label=f"$\\beta$ = {beta}")
 axes[0].set(xlim=(-0.05, 2.1), ylim=(0.9, 3.3), xlabel="rate $R$ (nats)",
-            ylabel="distortion $D$ (nats)", title="rate vs distortion, $\\sigma^2 = 0.5$")
+            ylabel="distortion $D$ (nats)",
+            title="rate vs distortion, $\\sigma^2 = 0.5$")
 axes[0].legend(fontsize=7)
 for i in range(2):
     axes[1].plot(beta_axis, direction_rates[:, i], label=f"direction {i + 1}")

@@ -15,9 +15,10 @@ covariance q*_full(z|x) found for that x alone:
       + [-log p_theta(x) - (-log p(x))]        model (p_theta is not p)
 
 The two middle parts together are Cremer et al.'s approximation gap.  Every q is a
-Gaussian N(mu, L L^T) with L lower triangular and a positive diagonal; a diagonal one has
-L = diag(sigma).  q* is a local optimum, so each is started from more than one point (the
-encoder's q_phi and the moments of the true posterior on the grid) and the best is kept.
+Gaussian N(mu, L L^T) with L lower triangular and a positive diagonal; a diagonal one
+has L = diag(sigma).  q* is a local optimum, so each is started from more than one point
+(the encoder's q_phi and the moments of the true posterior on the grid) and the best is
+kept.
 -log p_theta(x) comes from quadrature over the 2-D latent (``quadrature``); all -ELBOs
 are estimated with the same fixed draws (common random numbers) and the KL in closed
 form, so their differences have little noise.
