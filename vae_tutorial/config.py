@@ -62,11 +62,12 @@ _CONVERGED = dict(
     sample_each_step=False,
 )
 
-# scikit-learn's 8x8 digits (notebooks/09_digits): 64 pixels with 17 grey levels each, a
-# categorical decoder.  Chosen on the validation set (benchmarks/digits.py re-measures the
-# search, seed 0): with 1,000 training images overfitting is the enemy.  The bench's
-# ablation (seeds 0-2): weight decay helps this one-layer ELU network, but the same recipe
-# does worse on intro_dgm's two 256-unit LeakyReLU layers, with weight decay or without.
+# scikit-learn's 8x8 digits (notebooks/09_digits): 64 pixels with 17 grey levels each,
+# a categorical decoder.  Chosen on the validation set (benchmarks/digits.py re-measures
+# the search, seed 0): with 1,000 training images overfitting is the enemy.  The bench's
+# ablation (seeds 0-2): weight decay helps this one-layer ELU network, but the same
+# recipe does worse on intro_dgm's two 256-unit LeakyReLU layers, with weight decay or
+# without.
 _DIGITS = dict(
     input_dim=64,
     likelihood="categorical",

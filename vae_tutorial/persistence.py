@@ -1,9 +1,10 @@
 """Keep a trained model: its weights and its validated config in one file.
 
-``save_model(result, "digits.pt")`` at the end of a long run, ``load_model("digits.pt")``
-in a later session, on any device.  The file is a ``torch.save`` of plain data (a
-format tag, the config as a dict of numbers and strings, the ``state_dict``), read back
-with ``torch.load(weights_only=True)``: loading never runs code from the file.
+``save_model(result, "digits.pt")`` at the end of a long run,
+``load_model("digits.pt")`` in a later session, on any device.  The file is a
+``torch.save`` of plain data (a format tag, the config as a dict of numbers and
+strings, the ``state_dict``), read back with ``torch.load(weights_only=True)``:
+loading never runs code from the file.
 ``load_model`` rebuilds the VAE variant that the config asks for (``make_vae``) and
 refuses a file that would give a different model.
 """
@@ -60,9 +61,9 @@ def load_model(path, device: str | torch.device | None = None) -> VAE:
     as ``model.config``), in eval mode, on ``device`` (default: the config's device,
     ``"auto"`` being CUDA when available).
 
-    Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming the problem
-    for a file that is truncated, from something else, or holds an invalid config or
-    weights that do not fit it.
+    Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming the
+    problem for a file that is truncated, from something else, or holds an invalid
+    config or weights that do not fit it.
     """
     path = Path(path)
     if not path.is_file():
