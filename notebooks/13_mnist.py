@@ -176,7 +176,7 @@ show_source(BernoulliVAE)
 
 # %% [markdown]
 # `mnist_config()` holds the settings chosen on the validation set; `make bench` trains
-# them in full. To keep this page under half a minute on one CPU core we train for
+# them in full. To keep this page to about half a minute on one CPU core we train for
 # fewer epochs, so the models here are a preview of the bench's.
 #
 # TensorFlow's tutorial saves a picture of a few fixed latents after every epoch, inside
