@@ -36,7 +36,7 @@ from vae_tutorial.gaps import gap_split
 from vae_tutorial.iwae_training import train_iwae
 from vae_tutorial.mixtures import em_baseline, mixture_dataset, mixture_preset
 from vae_tutorial.quadrature import grid_error, quadrature_nll
-from vae_tutorial.results import save_results
+from vae_tutorial.results import load_results, save_results
 
 from .common import best_of_interleaved, dict_table, load
 
@@ -190,50 +190,71 @@ def bench_ring_best(seed: int = 0, n_test: int = 500) -> list[dict]:
 
 
 
+PARTS = ("quadrature", "gaps", "narrowing", "q_convergence", "ring")
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
+                        help="run only these parts and update them in the saved results")
     parser.add_argument("--no-save", action="store_true",
                         help="do not write vae_tutorial/results/beyond_gaussian.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    seeds = tuple(args.seeds)
     load_before = os.getloadavg()
     print(f"torch threads 1, {load()}")
-    quad = bench_quadrature(args.repeats)
-    print("\nQuadrature (200 x 200 grid on [-6, 6]^2) vs IWAE, 2,500 source test "
-          "points")
-    print(dict_table(quad, ["model", "quadrature", "iwae_5000", "diff", "linear_max_err",
-                       "halved_spacing", "wider_box", "quad_s", "iwae1000_s"],
-                "{:.3g}"))
-    gaps = bench_gaps(tuple(args.seeds))
-    print("\nGap split, nats per point (500 test points): total = amortization + "
-          "approximation + model")
-    print(dict_table(gaps, ["data", "seed", "train_s", "neg_elbo", "data_nll", "total",
-                       "amortization", "diagonal", "non_gaussian", "model",
-                       "multistart_gain", "em_k", "em_model_gap"]))
-    narrowing = bench_narrowing(tuple(args.seeds))
-    print("\nRing: what narrows which gap (400 steps each, 500 test points)")
-    print(dict_table(narrowing, ["vae", "seed", "total", "amortization", "diagonal",
-                                 "non_gaussian", "model", "iwae8_gap"]))
-    convergence = bench_q_convergence(args.seeds[0])
-    print(f"\nRing, seed {args.seeds[0]}: q* with 600 steps x 32 draws instead of "
-          f"300 x 16 moves -ELBO(q*_diag) by {convergence['diag_change']:+.4f} and "
-          f"-ELBO(q*_full) by {convergence['full_change']:+.4f} nats")
-    ring = bench_ring_best(args.seeds[0])
-    print("\nRing: the best VAE in ~10 s of training (seed "
-          f"{args.seeds[0]}, 500 test points)")
-    print(dict_table(ring, ["vae", "train_s", "total", "amortization", "approximation",
-                       "model", "iwae_1000", "em_k", "em_model_gap"]))
+    results = {}
+    if "quadrature" in args.only:
+        results["quadrature"] = quad = bench_quadrature(args.repeats)
+        print("\nQuadrature (200 x 200 grid on [-6, 6]^2) vs IWAE, 2,500 source test "
+              "points")
+        print(dict_table(quad, ["model", "quadrature", "iwae_5000", "diff",
+                                "linear_max_err", "halved_spacing", "wider_box",
+                                "quad_s", "iwae1000_s"], "{:.3g}"))
+    if "gaps" in args.only:
+        results["gaps"] = gaps = bench_gaps(seeds)
+        print("\nGap split, nats per point (500 test points): total = amortization + "
+              "diagonal + non-Gaussian + model")
+        print(dict_table(gaps, ["data", "seed", "train_s", "neg_elbo", "data_nll",
+                                "total", "amortization", "diagonal", "non_gaussian",
+                                "model", "multistart_gain", "em_k", "em_model_gap"]))
+    if "narrowing" in args.only:
+        results["narrowing"] = narrowing = bench_narrowing(seeds)
+        print("\nRing: what narrows which gap (400 steps each, 500 test points)")
+        print(dict_table(narrowing, ["vae", "seed", "total", "amortization", "diagonal",
+                                     "non_gaussian", "model", "multistart_gain",
+                                     "iwae8_gap"]))
+    if "q_convergence" in args.only:
+        results["q_convergence"] = conv = bench_q_convergence(seeds[0])
+        print(f"\nRing, seed {seeds[0]}: q* with 600 steps x 32 draws instead of "
+              f"300 x 16 moves -ELBO(q*_diag) by {conv['diag_change']:+.4f} and "
+              f"-ELBO(q*_full) by {conv['full_change']:+.4f} nats")
+    if "ring" in args.only:
+        results["ring"] = ring = bench_ring_best(seeds[0])
+        print(f"\nRing: the best VAE in ~10 s of training (seed {seeds[0]}, 500 test "
+              "points)")
+        print(dict_table(ring, ["vae", "train_s", "total", "amortization",
+                                "approximation", "model", "iwae_1000", "em_k",
+                                "em_model_gap"]))
     print(f"\n{load()}")
-    results = {"quadrature": quad, "gaps": gaps, "narrowing": narrowing,
-               "q_convergence": convergence, "ring": ring,
-               "machine": {"torch_threads": 1, "load_average_before": load_before,
-                           "load_average_after": os.getloadavg(),
-                           "finished": time.strftime("%Y-%m-%d %H:%M:%S")}}
+    machine = {"torch_threads": 1, "load_average_before": load_before,
+               "load_average_after": os.getloadavg(),
+               "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
+    results["machine"] = {part: machine for part in results}
     if not args.no_save:
-        plain = json.loads(json.dumps(results, default=float))  # numpy -> float
-        print(f"wrote {save_results('beyond_gaussian', plain)}")
+        saved = {}
+        if set(args.only) != set(PARTS):  # update these parts of the saved results
+            try:
+                saved = load_results("beyond_gaussian")
+            except ValueError:
+                pass
+        machine = {**saved.get("machine", {}), **results.pop("machine")}
+        saved.update(json.loads(json.dumps(results, default=float)))  # numpy -> float
+        saved["machine"] = json.loads(json.dumps(machine, default=float))
+        print(f"wrote {save_results('beyond_gaussian', saved)}")
     return results
 
 
