@@ -1,4 +1,4 @@
-"""The config fields of notebook 11 (beta, decoder_variance, kl_warmup_epochs): their
+"""The config fields of notebook 12 (beta, decoder_variance, kl_warmup_epochs): their
 defaults keep the tutorial's model, bad values are a ValueError naming the field, and
 good values reach the model and the training loop."""
 

@@ -2,7 +2,7 @@
 
 Taught in ``notebooks/05_training``; ``converged_config`` in
 ``notebooks/07_evaluation``, ``digits_config`` in ``notebooks/09_digits``, ``beta`` and
-``decoder_variance`` in ``notebooks/11_rate_distortion``, ``mnist_config`` (and the
+``decoder_variance`` in ``notebooks/12_rate_distortion``, ``mnist_config`` (and the
 fields ``network``, ``image_shape``, ``channels``, ``dynamic_binarization``) in
 ``notebooks/13_mnist``.
 """
@@ -29,7 +29,7 @@ _DEFAULTS = dict(
     seed=0,
     device="auto",
     progress=True,
-    # The model beyond the source post (09-11).
+    # The model beyond the source post (09-13).
     likelihood="gaussian",  # or "categorical": num_values levels per input dimension
     num_values=None,  # levels 0..num_values-1 of a categorical decoder
     decoder_variance="learned",  # or a fixed sigma^2 > 0 shared by every output

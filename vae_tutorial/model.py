@@ -2,7 +2,7 @@
 
 Taught in ``notebooks/02_network`` (``GaussianMLP``, ``encode``, ``decode``) and
 ``notebooks/04_loss`` (``forward``, ``loss``, ``log_likelihood``).  Other decoders and
-deeper networks (09-11) live in ``variants``.
+deeper networks (09-13) live in ``variants``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class VAEOutput(NamedTuple):
 
 class LossParts(NamedTuple):
     """The negative ELBO and its two parts, nats per data point:
-    total = recon + beta * kl (beta = 1 unless notebook 11 changes it)."""
+    total = recon + beta * kl (beta = 1 unless notebook 12 changes it)."""
 
     total: torch.Tensor
     recon: torch.Tensor

@@ -4,7 +4,7 @@ white pixels and a convolutional encoder/decoder for images; ``make_vae`` builds
 whichever the config asks for (``run_model`` uses it).
 
 Taught in ``notebooks/09_digits`` (``CategoricalVAE``),
-``notebooks/11_rate_distortion`` (``FixedVarianceDecoder``) and ``notebooks/13_mnist``
+``notebooks/12_rate_distortion`` (``FixedVarianceDecoder``) and ``notebooks/13_mnist``
 (``BernoulliVAE``, ``ConvEncoder``, ``ConvDecoder``).  The default config still
 gets ``build_vae``'s model.
 """
