@@ -220,8 +220,8 @@ plt.show()
 # %% [markdown]
 # ## Check 2: gradients of an expectation we know exactly
 #
-# Take $f(z) = z^2$ for $z \sim \mathcal{N}(\mu, \sigma^2)$. Then $\mathbb{E}[z^2] = \sigma^2
-# + \mu^2$, with exact gradients
+# Take $f(z) = z^2$ for $z \sim \mathcal{N}(\mu, \sigma^2)$. Then
+# $\mathbb{E}[z^2] = \sigma^2 + \mu^2$, with exact gradients
 #
 # $$
 # \frac{\partial\, \mathbb{E}[z^2]}{\partial \mu} = 2\mu, \qquad

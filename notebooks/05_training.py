@@ -174,7 +174,7 @@ for _ in range(cfg.num_epochs):  # epochs
         train_losses.append(train_step(cfg, model, optim, batch, generator))
     test_losses.append(run_test(model, test, cfg.batch_size, test_noise))
 train_losses = np.stack(train_losses)  # [steps, 3]
-print(f"{len(train_losses)} steps; test (total, recon, kl) before: "
+print(f"{len(train_losses)} steps; test (total, recon, kl)\nbefore: "
       f"{test_losses[0].round(4)}, after: {test_losses[-1].round(4)}")
 
 # %% [markdown]

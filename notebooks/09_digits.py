@@ -342,7 +342,7 @@ val_2d = result_2d.val_losses[result_2d.best_epoch, 0]
 bench_2d = bench["history"]["latent_2d"]["best_val"]
 bench_16d = bench["models"]["digits_config"]["rows"][0]["best_val"]
 print(f"validation -ELBO, seed 0: 2-D {val_2d:.1f} after 20 epochs (here), "
-      f"{bench_2d:.1f} after 50 (make bench); 16-D {bench_16d:.1f} after 50")
+      f"{bench_2d:.1f} after 50 (make bench);\n16-D {bench_16d:.1f} after 50")
 
 # %% [markdown]
 # Digits of the same class gather in regions although no label was used; similar shapes
@@ -461,7 +461,7 @@ print(f"training seconds: the bench's at load averages "
       f"{max(r['load_before'] for r in all_rows):.1f}, this notebook's at "
       f"{os.getloadavg()[0]:.1f} (2 cores)")
 one_se = np.mean([r[key + "_se"] for r in bench["models"]["digits_config"]["rows"]])
-print(f"standard error of one 447-image mean about {one_se:.2f}; of a difference from "
+print(f"standard error of one 447-image mean about {one_se:.2f};\nof a difference from "
       f"digits_config, paired image by image, {min(paired):.2f}-{max(paired):.2f}")
 
 # %% [markdown]

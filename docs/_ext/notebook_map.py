@@ -73,7 +73,7 @@ def fill_maps(app, doctree: nodes.document, docname: str) -> None:
             else:
                 link += nodes.image(uri=image["uri"], candidates=image["candidates"],
                                     alt="", classes=["notebook-thumb"])
-            title = env.titles[target].astext()
+            title = env.titles[target].astext().split(":")[0]  # the short title
             link += nodes.inline(text=title, classes=["notebook-card-title"])
             link += nodes.inline(text=text, classes=["notebook-card-text"])
             grid += card
