@@ -28,35 +28,23 @@ from vae_tutorial import setup_notebook
 device = setup_notebook(seed=0)
 
 # %% tags=["hide-input"]
-# The picture: the ring's exact density, a VAE's density by quadrature (this model is
-# trained once here, in about 2 s, and used again below), one true posterior.
+# The picture: the three data sets of this page, exact densities with 300 samples each.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from vae_tutorial import converged_config, run_model
-from vae_tutorial.mixtures import mixture_dataset, mixture_preset
-from vae_tutorial.quadrature import grid_posterior, quadrature_nll
+from vae_tutorial.mixtures import mixture_preset
 
-ring_cfg = converged_config(progress=False, hidden_layers=2, hidden_dim=128, lr=5e-3,
-                            num_epochs=10)
-ring_train, ring_test = mixture_dataset("ring", seed=0)
-ring_model = run_model(ring_cfg, ring_train, ring_test).model
-axis_x = np.linspace(-3.5, 3.5, 41)
-grid_x = np.stack(np.meshgrid(axis_x, axis_x, indexing="xy"), -1).reshape(-1, 2)
-preview = {
-    "exact density": np.exp(mixture_preset("ring").log_prob(grid_x)),
-    "VAE density (quadrature)": np.exp(-quadrature_nll(ring_model, grid_x, True,
-                                                      num_points=100)),
-}
-z_axis, preview_post = grid_posterior(ring_model, np.array([[2.0, 0.0]], np.float32))
-fig, axes = plt.subplots(1, 3, figsize=(9, 3.1))
-for ax, (title, values) in zip(axes, preview.items()):
-    ax.contourf(axis_x, axis_x, values.reshape(41, 41), levels=15, cmap="viridis")
-    ax.set(title=f"ring: {title}", xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
-axes[2].contourf(z_axis, z_axis, preview_post[0].T, levels=15, cmap="Greys")
-axes[2].set(title="true posterior of x = (2, 0)", xlabel="$z_1$", ylabel="$z_2$",
-            xlim=(-1.5, 1.5), ylim=(-0.3, 2.7), aspect="equal")
-fig.tight_layout()
+presets = {name: mixture_preset(name) for name in ("skewed", "banana", "ring")}
+axis = np.linspace(-4.5, 5.5, 201)
+x_grid = np.stack(np.meshgrid(axis, axis, indexing="xy"), -1).reshape(-1, 2)
+densities = {name: np.exp(mix.log_prob(x_grid)) for name, mix in presets.items()}
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+for ax, (name, mix) in zip(axes, presets.items()):
+    ax.contourf(axis, axis, densities[name].reshape(len(axis), -1), levels=20,
+                cmap="viridis")
+    ax.scatter(*mix.sample(300, seed=0).T, s=2, color="w", alpha=0.6)
+    ax.set(title=f"{name}: exact density, 300 samples", xlabel="$x_1$", ylabel="$x_2$",
+           aspect="equal")
 plt.show()
 
 # %% [markdown]
@@ -78,8 +66,10 @@ import torch
 from vae_tutorial import (
     SOURCE_COV,
     SOURCE_MU,
+    converged_config,
     generate_samples,
     iwae_nll,
+    run_model,
     show_source,
     source_dataset,
     true_log_prob,
@@ -90,8 +80,14 @@ from vae_tutorial.analysis import (
     linear_vae,
     negative_elbo,
 )
-from vae_tutorial.mixtures import GaussianMixture, ring_mixture
-from vae_tutorial.quadrature import grid_error, grid_moments, log_joint_chunks
+from vae_tutorial.mixtures import GaussianMixture, mixture_dataset, ring_mixture
+from vae_tutorial.quadrature import (
+    grid_error,
+    grid_moments,
+    grid_posterior,
+    log_joint_chunks,
+    quadrature_nll,
+)
 from vae_tutorial.results import load_results
 
 # %% [markdown]
@@ -119,28 +115,18 @@ show_source(GaussianMixture.log_prob)
 show_source(GaussianMixture.sample)
 
 # %% [markdown]
-# Three named presets come with the package: eight Gaussians on a ring (radius 2,
+# Three named presets come with the package, drawn in the picture at the top: eight
+# Gaussians on a ring (radius 2,
 # standard deviation 0.3 each), a skewed blob made of two unequal Gaussians, and a curved
 # "banana" (seven Gaussians strung along a parabola). This notebook trains on the
 # skewed blob and the ring; a VAE of the banana, over three seeds, is in notebook 11's
-# table. Bad parameters are caught: the weights must be positive and sum to one, every
-# covariance must be positive definite.
+# table. Each density's mass on the picture's grid is about one. Bad parameters are
+# caught: the weights must be positive and sum to one, every covariance must be positive
+# definite.
 
 # %%
-presets = {name: mixture_preset(name) for name in ("skewed", "banana", "ring")}
-axis = np.linspace(-4.5, 5.5, 201)
-x_grid = np.stack(np.meshgrid(axis, axis, indexing="xy"), -1).reshape(-1, 2)
-cell = (axis[1] - axis[0]) ** 2
-masses = {}
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
-for ax, (name, mix) in zip(axes, presets.items()):
-    density = np.exp(mix.log_prob(x_grid))
-    masses[name] = density.sum() * cell  # ~1: the density is normalised
-    ax.contourf(axis, axis, density.reshape(len(axis), -1), levels=20, cmap="viridis")
-    ax.scatter(*mix.sample(300, seed=0).T, s=2, color="w", alpha=0.6)
-    ax.set(title=f"{name}: exact density, 300 samples", xlabel="$x_1$", ylabel="$x_2$",
-           aspect="equal")
-plt.show()
+cell = (axis[1] - axis[0]) ** 2  # the picture's grid of x, spacing 0.05
+masses = {name: density.sum() * cell for name, density in densities.items()}
 print("mass on the plotted grid:", {k: round(float(v), 4) for k, v in masses.items()})
 try:
     GaussianMixture([0.5, 0.6], [[0, 0], [1, 1]], [np.eye(2), np.eye(2)])
@@ -229,8 +215,13 @@ for row in bench["quadrature"]:
 show_source(grid_error)
 
 # %%
-x_ring = ring_test[:200]
-err_src = grid_error(src_model, few[:100])
+# The ring's VAE (its settings are explained below), trained once and used to the end
+ring_cfg = converged_config(progress=False, hidden_layers=2, hidden_dim=128, lr=5e-3,
+                            num_epochs=10)
+ring_train, ring_test = mixture_dataset("ring", seed=0)
+ring_model = run_model(ring_cfg, ring_train, ring_test).model
+x_ring = ring_test[:100]
+err_src = grid_error(src_model, few[:50])
 err_ring = grid_error(ring_model, x_ring)
 for name, err in (("source model", err_src), ("ring model", err_ring)):
     print(f"{name:>12}: halving the spacing moves the NLL by "
@@ -249,8 +240,8 @@ for name, err in (("source model", err_src), ("ring model", err_ring)):
 # its eight modes are separated by low-density gaps, while the prior
 # $\mathcal{N}(\mathbf{0}, I)$ is one round bump, so the decoder must *tear* the latent
 # plane into eight sectors. It got two hidden layers of 128 units, a lower learning
-# rate and 400 Adam steps (the picture at the top; with `converged_config`'s settings it
-# gets stuck with merged modes). The learned density is $\exp(-\text{quadrature NLL})$
+# rate and 400 Adam steps (trained above for the grid check; with `converged_config`'s
+# settings it gets stuck with merged modes). The learned density is $\exp(-\text{quadrature NLL})$
 # on a grid of $\mathbf{x}$; for a picture a coarser $100 \times 100$ latent grid is
 # plenty.
 
@@ -352,7 +343,7 @@ print("correlation of z_1 and z_2 under the true posterior:", np.round(correlati
 # posterior narrower than a cell can fall between nodes (too high an NLL) or sit on one
 # (too low). What is predictable is that grid_error flags it.
 coarse = quadrature_nll(ring_model, x_ring, num_points=10)
-fine = err_ring["nll"]  # the same 200 points on the 200 x 200 grid
+fine = err_ring["nll"]  # the same 100 points on the 200 x 200 grid
 coarse_err = grid_error(ring_model, x_ring, num_points=10)
 print(f"10 x 10: {coarse:.4f}, 200 x 200: {fine:.4f}; halving the coarse spacing moves "
       f"it by {coarse_err['halved_spacing']:+.4f}")
@@ -375,7 +366,7 @@ assert np.isclose(-far.log_prob(centre)[0], single + np.log(8))
 # %% [markdown]
 # **3. The bounds at test time.** For the ring model, predict the order of the
 # $-$ELBO, IWAE with $K = 10$, IWAE with $K = 1000$ and the quadrature NLL on the same
-# 200 points.
+# 100 points.
 
 # %% tags=["hide-cell"]
 # -ELBO >= IWAE(10) >= IWAE(1000) >= quadrature NLL: the bounds tighten with K, and the
@@ -406,7 +397,7 @@ assert all(a > b for a, b in zip(ladder, ladder[1:]))
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
 # Checks: the numbers this page states, for this seed (and the rules behind them).
-# The picture shows the model of the page; every preset is a density (mass ~1)
+# One ring model serves the whole page; every preset is a density (mass ~1)
 assert ring_model is models["ring"]
 assert all(abs(m - 1) < 1e-3 for m in masses.values()), masses
 # Quadrature: the linear closed form below 1e-6 here (1e-4 on 2,500 points in the
