@@ -36,7 +36,7 @@ from .common import dict_table, load
 
 VARIANCE = 0.5  # the fixed decoder variance sigma^2 of the issue and of notebook 12
 CHECK_BETAS = (0.5, 1.0, 2.0, 4.0)
-SWEEP_BETAS = tuple(2.0 ** (np.arange(-4, 7) / 2))  # 0.25 ... 8, as in notebook 12
+SWEEP_BETAS = tuple(2.0 ** (np.arange(-4, 7) / 2))  # 0.25 ... 8; notebook 12 uses 7 of them
 # Notebook 12's digits runs: digits_config with these overrides, with and without a
 # KL warm-up over the first WARMUP_EPOCHS epochs.
 DIGITS = dict(beta=8.0, num_epochs=20)
