@@ -28,7 +28,7 @@ device = setup_notebook(seed=0)
 
 # %% tags=["hide-input"]
 # The picture: the -ELBO split into its two terms for an untrained VAE and for a VAE
-# that fits the data exactly (notebook 07), above the exact -log p(x) of the test points.
+# that fits the data exactly (notebook 07), and the exact -log p(x) of the test points.
 import matplotlib.pyplot as plt
 import numpy as np
 import torch

@@ -60,8 +60,10 @@ source_run, conv_run = runs["source"], runs["converged"]
 
 ks = [1, 10, 100, 1000]
 subset, exact_subset = test_data[:500], exact_test[:500].mean()
-sweep = {name: np.array([iwae_nll(run.model, subset, k, seed=1) for k in ks])
-         - exact_subset for name, run in runs.items()}  # nats above the exact NLL
+rows = 2**14  # K * points per chunk: smaller than the default, faster on a CPU here
+sweep = {name: np.array([iwae_nll(run.model, subset, k, seed=1, max_rows=rows)
+                         for k in ks]) - exact_subset
+         for name, run in runs.items()}  # nats above the exact NLL
 # the best decoder that ignores z, N(mu, diag(Sigma)), scored on the same points
 ignore_z_cov = np.diag(np.diag(SOURCE_COV))
 baseline_gap = -true_log_prob(subset, SOURCE_MU, ignore_z_cov).mean() - exact_subset
@@ -258,9 +260,10 @@ for name, (e, i, g) in table.items():
 print("(500 test points; nats per point above their exact NLL)")
 
 conv_elbo_gap = negative_elbo(conv_run.model, test_data, 100, seed=2) - exact_mean
-conv_iwae_gap = iwae_nll(conv_run.model, test_data, 1000, seed=3) - exact_mean
+# K = 100 suffices here: from K = 100 to 1000 this encoder's bound moves < 0.001 (sweep)
+conv_iwae_gap = iwae_nll(conv_run.model, test_data, 100, seed=3) - exact_mean
 print(f"converged model, all 2,500 test points: -ELBO gap {conv_elbo_gap:.4f}, "
-      f"IWAE-1000 gap {conv_iwae_gap:.4f}")
+      f"IWAE-100 gap {conv_iwae_gap:.4f}")
 
 # %% [markdown]
 # The source run loses a few hundredths of a nat, about half of what $z$ can buy, and
@@ -516,6 +519,7 @@ assert sweep["source"][0] > sweep["source"][-1] + 0.01  # K matters for a poor e
 assert 0.01 < sweep["source"][-1] < 0.05 and abs(sweep["converged"][-1]) < 0.002
 # The ELBO gap: the converged_config targets; the 1-epoch run's loss, half the encoder's
 assert conv_elbo_gap < 0.01 and conv_iwae_gap < 0.002
+assert abs(sweep["converged"][-1] - sweep["converged"][-2]) < 0.001  # K = 100 suffices
 assert 0.03 < table["source"][0] < 0.12
 assert table["source"][2] > 0.35 * table["source"][0]
 assert abs(baseline_gap - (baseline - floor_h)) < 0.03  # ~0.144 on these 500 points
