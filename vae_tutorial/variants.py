@@ -48,13 +48,14 @@ class FixedVarianceDecoder(nn.Module):
         return torch.cat([mu_x, self.log_var.expand(mu_x.shape)], dim=-1)
 
 
-class CategoricalOutput(NamedTuple):
-    """What ``CategoricalVAE.forward`` returns; as ``VAEOutput`` but with logits."""
+class LogitsOutput(NamedTuple):
+    """What ``forward`` returns for a decoder of logits (``CategoricalVAE``,
+    ``BernoulliVAE``); as ``VAEOutput`` but with the logits ``decode(z)``."""
 
     z: torch.Tensor  # [num_mc, batch, latent]
     mu_z: torch.Tensor  # [batch, latent]
     log_var_z: torch.Tensor  # [batch, latent]
-    logits_x: torch.Tensor  # [num_mc, batch, input, num_values]
+    logits_x: torch.Tensor  # [num_mc, batch, input(, num_values)]
 
     @property
     def decoded(self) -> torch.Tensor:
@@ -78,10 +79,10 @@ class CategoricalVAE(VAE):
         """p_theta(x|z): ``[..., latent]`` -> logits ``[..., input, num_values]``."""
         return self.decoder(z).unflatten(-1, (-1, self.num_values))
 
-    def forward(self, x: torch.Tensor, noise: torch.Tensor) -> CategoricalOutput:
+    def forward(self, x: torch.Tensor, noise: torch.Tensor) -> LogitsOutput:
         mu_z, log_var_z = self.encode(x)
         z = sample_latents(mu_z, log_var_z, noise)
-        return CategoricalOutput(z, mu_z, log_var_z, self.decode(z))
+        return LogitsOutput(z, mu_z, log_var_z, self.decode(z))
 
     def log_likelihood(self, x: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
         """log p_theta(x|z) summed over data dimensions: ``[..., batch]``."""
@@ -101,19 +102,6 @@ class CategoricalVAE(VAE):
         return draws.to(device=probs.device, dtype=probs.dtype)
 
 
-class BernoulliOutput(NamedTuple):
-    """What ``BernoulliVAE.forward`` returns; as ``VAEOutput`` but with logits."""
-
-    z: torch.Tensor  # [num_mc, batch, latent]
-    mu_z: torch.Tensor  # [batch, latent]
-    log_var_z: torch.Tensor  # [batch, latent]
-    logits_x: torch.Tensor  # [num_mc, batch, input]
-
-    @property
-    def decoded(self) -> torch.Tensor:
-        return self.logits_x
-
-
 class BernoulliVAE(VAE):
     """A VAE for pixels that are 0 or 1: p_theta(x|z) = prod_i Bernoulli(x_i | p_i(z)),
     p_i = sigmoid(logits_i(z)).  KL, loss, training and evaluation are ``VAE``'s."""
@@ -122,10 +110,10 @@ class BernoulliVAE(VAE):
         """p_theta(x|z): ``[..., latent]`` -> logits ``[..., input]``."""
         return self.decoder(z)
 
-    def forward(self, x: torch.Tensor, noise: torch.Tensor) -> BernoulliOutput:
+    def forward(self, x: torch.Tensor, noise: torch.Tensor) -> LogitsOutput:
         mu_z, log_var_z = self.encode(x)
         z = sample_latents(mu_z, log_var_z, noise)
-        return BernoulliOutput(z, mu_z, log_var_z, self.decode(z))
+        return LogitsOutput(z, mu_z, log_var_z, self.decode(z))
 
     def log_likelihood(self, x: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
         """log p_theta(x|z) summed over data dimensions: ``[..., batch]``."""
