@@ -5,8 +5,8 @@ The repository URL has one home, pyproject.toml's [project.urls] Repository; the
 set-up cells must agree with it.
 
 The branch test stands in for Colab: a bare virtual environment (no system site-packages, no
-vae_tutorial), which like Colab already has torch, numpy, scipy, matplotlib, tqdm and a Jupyter
-kernel (ipykernel), but not easydict; a stand-in
+vae_tutorial), which like Colab already has torch, numpy, scipy, scikit-learn, pandas, matplotlib,
+tqdm and a Jupyter kernel (ipykernel), but not easydict or mlxtend; a stand-in
 `google.colab` package on the kernel's PYTHONPATH; and VAE_TUTORIAL_SOURCE pointing at this
 checkout instead of git+https. It runs notebooks/01_data.ipynb in a kernel of that environment
 and checks that the set-up cell installed the package and the notebook ran to its end.
@@ -33,7 +33,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 REPOSITORY = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BRANCH_NOTEBOOK = ROOT / "notebooks" / "01_data.ipynb"
-COLAB_HAS = ["torch", "numpy", "scipy", "matplotlib", "tqdm", "ipykernel"]  # preinstalled there
+COLAB_HAS = ["torch", "numpy", "scipy", "scikit-learn", "pandas", "matplotlib", "tqdm",
+             "ipykernel"]  # preinstalled there
 
 
 def colab_url(notebook: Path) -> str:
@@ -115,7 +116,7 @@ def test_colab_branch_installs_the_package_and_runs_a_notebook(tmp_path):
     (Path(site.stdout.strip()) / "preinstalled.pth").write_text(f"{tmp_path / 'preinstalled'}\n")
     check = run(python, "-c", "import torch, ipykernel; print(torch.__version__)", cwd=tmp_path)
     assert check.returncode == 0 and check.stdout.startswith("2.13.0"), check.stderr
-    for missing in ("vae_tutorial", "easydict"):
+    for missing in ("vae_tutorial", "easydict", "mlxtend"):
         before = run(python, "-c", f"import {missing}", cwd=tmp_path)
         assert before.returncode != 0 and f"No module named '{missing}'" in before.stderr, (
             f"{missing} must not be importable before the set-up cell runs")
@@ -145,7 +146,7 @@ def test_colab_branch_installs_the_package_and_runs_a_notebook(tmp_path):
     assert all(c.execution_count for c in code), "not every cell ran"
     setup_text = "".join(o.get("text", "") for o in code[0].outputs if o.output_type == "stream")
     assert "vae_tutorial 0.1.0" in setup_text, setup_text
-    for name in ("vae_tutorial", "easydict"):
+    for name in ("vae_tutorial", "easydict", "mlxtend"):
         after = run(python, "-c", f"import {name}; print({name}.__file__)", cwd=tmp_path)
         assert after.returncode == 0, after.stderr
         assert Path(after.stdout.strip()).is_relative_to(venv), (
