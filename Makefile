@@ -21,16 +21,19 @@ help:
 # Create the virtual environment and install pinned versions (torch==2.13.0, CPU wheel). The
 # installer is uv (pinned in constraints.txt, from PyPI): 59 s where pip took 137 s, back to back
 # on a 2-core machine. It compiles the bytecode, as pip does (without it, where
-# PYTHONDONTWRITEBYTECODE is set, every kernel compiles torch's modules again), and it is given
-# pip's own find-links (a local folder of wheels, such as a CPU build of torch). Where uv cannot
-# be had or fails, pip does the same work.
+# PYTHONDONTWRITEBYTECODE is set, every kernel compiles torch's modules again). It is given pip's
+# find-links (a local folder of wheels, such as a CPU build of torch) and, for torch alone, pip's
+# $PIP_EXTRA_INDEX_URL (the CI workflows' CPU index; uv would look there first for every other
+# package too). Where uv cannot be had or fails, pip does the same work.
 UV := $(VENV)/bin/uv
-FIND_LINKS = $(foreach f,$(sort $(PIP_FIND_LINKS) $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null)),--find-links $(f))
+UV_INSTALL = $(UV) pip install --quiet --compile-bytecode --python $(PY) -c constraints.txt \
+  $(foreach f,$(sort $(PIP_FIND_LINKS) $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null)),--find-links $(f))
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -c constraints.txt uv && \
-	  $(UV) pip install --quiet --compile-bytecode --python $(PY) $(FIND_LINKS) -c constraints.txt torch==2.13.0 -e ".[dev,docs]" || { \
+	  $(UV_INSTALL) $(foreach u,$(PIP_EXTRA_INDEX_URL),--extra-index-url $(u)) torch==2.13.0 && \
+	  $(UV_INSTALL) -e ".[dev,docs]" || { \
 	  echo "uv failed: installing with pip" >&2; \
 	  $(PY) -m pip install --quiet -c constraints.txt torch==2.13.0 && \
 	  $(PY) -m pip install --quiet -c constraints.txt -e ".[dev,docs]"; }
