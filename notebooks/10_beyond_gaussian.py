@@ -81,6 +81,7 @@ from vae_tutorial.analysis import (
     negative_elbo,
 )
 from vae_tutorial.mixtures import GaussianMixture, mixture_dataset, ring_mixture
+from vae_tutorial.plotting import plot_posterior_and_gaussians
 from vae_tutorial.quadrature import (
     grid_error,
     grid_moments,
@@ -299,22 +300,15 @@ picks = np.array([[2.0, 0.0], [1.41, 1.41], [0.0, 2.6]], dtype=np.float32)
 z_axis, posterior = grid_posterior(ring_model, picks)
 enc_mu, enc_var = encoder_posterior(ring_model, picks)
 moments = grid_moments(ring_model, picks)
-angle = np.linspace(0, 2 * np.pi, 100)
-circle = np.stack([np.cos(angle), np.sin(angle)])  # [2, 100]
 fig, axes = plt.subplots(1, 3, figsize=(12, 4))
 for i, ax in enumerate(axes):
-    ax.contourf(z_axis, z_axis, posterior[i].T, levels=20, cmap="Greys")
-    for mu, cov, color, label in (
-            (enc_mu[i], np.diag(enc_var[i]), "tab:orange", "encoder $q_\\phi$"),
-            (moments.mean[i], moments.cov[i], "tab:blue", "posterior's moments")):
-        chol = np.linalg.cholesky(cov)
-        for k in (1, 2):  # 1 and 2 standard deviations
-            ring_k = mu[:, None] + k * chol @ circle
-            ax.plot(*ring_k, color=color, label=label if k == 1 else None)
-    centre = moments.mean[i]  # zoom on the posterior: 3 x 3 around its mean
-    ax.set(title=f"x = ({picks[i, 0]:.2f}, {picks[i, 1]:.2f})", xlabel="$z_1$",
-           ylabel="$z_2$", xlim=centre[0] + np.array([-1.5, 1.5]),
-           ylim=centre[1] + np.array([-1.5, 1.5]), aspect="equal")
+    gaussians = {  # label: (mean, a square root of the covariance, colour)
+        "encoder $q_\\phi$": (enc_mu[i], np.diag(np.sqrt(enc_var[i])), "tab:orange"),
+        "posterior's moments": (moments.mean[i], np.linalg.cholesky(moments.cov[i]),
+                                "tab:blue")}
+    # zoom on the posterior: 3 x 3 around its mean
+    plot_posterior_and_gaussians(ax, z_axis, posterior[i], picks[i], gaussians,
+                                 centre=moments.mean[i])
 axes[0].legend(loc="lower left")
 fig.suptitle("true posterior $p_\\theta(z|x)$ (grey) vs Gaussians")
 plt.show()

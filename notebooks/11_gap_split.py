@@ -79,6 +79,7 @@ from vae_tutorial.gaps import (
 from vae_tutorial.iwae_training import iwae_loss, train_iwae
 from vae_tutorial.mixtures import em_baseline, mixture_dataset, mixture_preset
 from vae_tutorial.model import VAE
+from vae_tutorial.plotting import plot_posterior_and_gaussians
 from vae_tutorial.quadrature import grid_moments, grid_posterior
 
 # %% [markdown]
@@ -215,19 +216,13 @@ for family in ("diagonal", "full"):
     mu, tril, _ = optimise_q(ring_model, picks, (start.mean, start.cov), family,
                              q_settings["num_steps"], q_settings["q_samples"])
     shown[f"$q^*_\\mathrm{{{family[:4]}}}$"] = (mu.numpy(), tril.numpy())
-circle = np.stack([np.cos(np.linspace(0, 2 * np.pi, 100)),
-                   np.sin(np.linspace(0, 2 * np.pi, 100))])
 fig, axes = plt.subplots(1, 3, figsize=(12, 4))
 for i, ax in enumerate(axes):
-    ax.contourf(z_axis, z_axis, posterior[i].T, levels=20, cmap="Greys")
-    for (label, (mu, tril)), color in zip(shown.items(), ("C1", "C0", "C2")):
-        for k in (1, 2):  # 1 and 2 standard deviations
-            ax.plot(*(mu[i][:, None] + k * tril[i] @ circle), color=color,
-                    label=label if k == 1 else None)
-    centre = start.mean[i]
-    ax.set(title=f"x = ({picks[i, 0]:.2f}, {picks[i, 1]:.2f})", xlabel="$z_1$",
-           ylabel="$z_2$", xlim=centre[0] + np.array([-1.5, 1.5]),
-           ylim=centre[1] + np.array([-1.5, 1.5]), aspect="equal")
+    colours = ("C1", "C0", "C2")
+    gaussians = {label: (mu[i], tril[i], colour)
+                 for (label, (mu, tril)), colour in zip(shown.items(), colours)}
+    plot_posterior_and_gaussians(ax, z_axis, posterior[i], picks[i], gaussians,
+                                 centre=start.mean[i])
 axes[0].legend(loc="lower left")
 fig.suptitle("true posterior (grey), the encoder and the best Gaussians")
 plt.show()

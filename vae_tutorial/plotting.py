@@ -1,6 +1,7 @@
 """Figures used by the notebooks: density contours with histograms, loss curves, a grid
-of samples across training, the latent space, and the computational graph of the
-reparameterization trick.  Every axis is titled and labelled.
+of samples across training, the latent space, true posteriors beside Gaussians (10, 11),
+and the computational graph of the reparameterization trick.  Every axis is titled and
+labelled.
 
 Used from ``notebooks/01_data`` onwards.
 """
@@ -96,6 +97,33 @@ def plot_latents(ax, model, data, title="encoder means $\\mu_z$ of test points")
     ax.set(title=title, xlabel="$z_1$", ylabel="$z_2$", aspect="equal")
     return ax
 
+
+
+def gaussian_ring(mean, tril, k: float = 1.0, num: int = 100) -> np.ndarray:
+    """The ellipse at ``k`` standard deviations of N(mean, L L^T), ``[2, num]``:
+    mean + k L (cos t, sin t) for t in [0, 2 pi]; mean ``[2]``, L = ``tril`` ``[2, 2]``
+    (any square root of the covariance)."""
+    angle = np.linspace(0, 2 * np.pi, num)
+    return np.asarray(mean)[:, None] + k * np.asarray(tril) @ np.stack(
+        [np.cos(angle), np.sin(angle)])
+
+
+def plot_posterior_and_gaussians(ax, z_axis, density, x, gaussians: dict, centre,
+                                 half_width: float = 1.5):
+    """One panel: a posterior ``density`` ``[num, num]`` (indexed [z1, z2]) on the grid
+    ``z_axis`` x ``z_axis`` as grey contours, and for each label -> (mean ``[2]``, tril
+    ``[2, 2]``, colour) of ``gaussians`` its ellipses at 1 and 2 standard deviations
+    (``gaussian_ring``); titled by the data point ``x`` ``[2]`` and zoomed to ``centre``
+    +- ``half_width``."""
+    ax.contourf(z_axis, z_axis, density.T, levels=20, cmap="Greys")
+    for label, (mean, tril, color) in gaussians.items():
+        for k in (1, 2):
+            ax.plot(*gaussian_ring(mean, tril, k), color=color,
+                    label=label if k == 1 else None)
+    ax.set(title=f"x = ({x[0]:.2f}, {x[1]:.2f})", xlabel="$z_1$", ylabel="$z_2$",
+           xlim=centre[0] + np.array([-half_width, half_width]),
+           ylim=centre[1] + np.array([-half_width, half_width]), aspect="equal")
+    return ax
 
 
 def plot_reparameterization_graph(ax, reparameterized: bool):
