@@ -243,10 +243,10 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# In these short runs the MLP is ahead at every second: a conv step costs more than
-# twice an MLP step on the CPU, and two epochs are only 160 steps. The bench's full
-# runs (below) reverse the order. Each run keeps its best validation epoch, here the
-# last.
+# In these short runs the MLP is ahead at every second: on the CPU a conv step costs
+# about 2.5 MLP steps (the bench's timings, below), and two epochs are only 160 steps.
+# The bench's full runs reverse the order. Each run keeps its best validation epoch,
+# here the last.
 
 # %% [markdown]
 # ## Reconstructions and samples
@@ -347,7 +347,7 @@ plt.show()
 # per pixel costs 1 bit.
 #
 # **Our models.** IWAE with $K = 1000$ importance samples (notebook 07) on the first 20
-# test images: all 500 would take about two minutes here, most of it in the conv decoder.
+# test images: all 500 would take 25 times as long, most of it in the conv decoder.
 # `make bench` scores all 500 with $K = 5000$.
 
 # %%
@@ -499,6 +499,9 @@ assert result.best_epoch > 0 and result_conv.best_epoch > 0
 for elbo, iwae in nll.values():
     assert iwae < elbo < baseline
 assert len(strip) == cfg.num_epochs + 1
+assert len(test_data) == 25 * len(few)
+assert cfg.batch_size == cfg_conv.batch_size  # so a conv step / an MLP step = per epoch
+assert steps_per_epoch * cfg_conv.num_epochs == 160
 # The short runs: the MLP ahead of the conv model, each best at its last epoch
 assert result.val_losses[-1, 0] < result_conv.val_losses[-1, 0]
 assert result.best_epoch == cfg.num_epochs
