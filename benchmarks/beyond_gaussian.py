@@ -1,4 +1,4 @@
-"""Beyond the Gaussian (notebooks/10_beyond_gaussian and 11_gap_split): quadrature
+"""Beyond the Gaussian (notebooks/12_beyond_gaussian and 13_gap_split): quadrature
 against IWAE (agreement, grid errors and time), the gap split for the source Gaussian and
 three mixtures (seeds 0-2) next to an EM-fitted mixture, what narrows each gap on the
 ring (seeds 0-2), and the best ring VAE trained in about 10 seconds.
@@ -41,7 +41,7 @@ from vae_tutorial.results import load_results, save_results
 from .common import best_of_interleaved, dict_table, load
 
 # The VAE each data set gets: the tutorial's tuned network, except on the ring, whose
-# eight modes need two hidden layers and a lower learning rate (notebook 10).
+# eight modes need two hidden layers and a lower learning rate (notebook 12).
 CONFIGS = {
     "source": {},
     "skewed": {},
@@ -61,7 +61,7 @@ RING_CANDIDATES = [
     ("IWAE K=8, 2x128 tanh, 1600 steps",
      dict(hidden_dim=128, hidden_layers=2, lr=5e-3, num_epochs=40), 8),
 ]
-# Notebook 11's variants on the ring, 400 Adam steps each: (name, config, IWAE K or 0).
+# Notebook 13's variants on the ring, 400 Adam steps each: (name, config, IWAE K or 0).
 RING_STEPS = dict(hidden_layers=2, lr=5e-3, num_epochs=10)
 NARROWING = [
     ("64 units, ELBO", dict(RING_STEPS), 0),
@@ -135,7 +135,7 @@ def bench_gaps(seeds=(0, 1, 2), n_test: int = 500) -> list[dict]:
 
 
 def bench_narrowing(seeds=(0, 1, 2), n_test: int = 500) -> list[dict]:
-    """Notebook 11's four ring variants (400 steps each) per seed: the gap split, and
+    """Notebook 13's four ring variants (400 steps each) per seed: the gap split, and
     for every model the IWAE bound's own gap -L_8 - (-log p_theta) with its encoder as
     the proposal (the objective the IWAE model was trained on)."""
     rows = []

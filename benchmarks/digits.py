@@ -12,7 +12,7 @@ So "reference network + weight decay" separates what the network and the weight 
 do from what the rest of the recipe does.
 
 The results are written as ``vae_tutorial/results/digits.json`` (``save_results``; the
-file notebook 09 reads), after every finished row, so a long run that is stopped keeps
+file notebook 11 reads), after every finished row, so a long run that is stopped keeps
 what it measured ("complete": false until the end).
 
     python -m benchmarks.digits [--seeds 0 1 2] [--ks 1000 5000] [--repeats 1]

@@ -1,4 +1,4 @@
-"""Rate and distortion (notebooks/12_rate_distortion): the MLP VAE with a fixed decoder
+"""Rate and distortion (notebooks/14_rate_distortion): the MLP VAE with a fixed decoder
 variance against the closed-form beta-optimum of the linear VAE, over seeds; the beta
 sweep's largest distance from the closed-form curve; KL warm-up on the digits model.
 
@@ -34,10 +34,10 @@ from vae_tutorial.rate_distortion import (
 
 from .common import dict_table, load
 
-VARIANCE = 0.5  # the fixed decoder variance sigma^2 of the issue and of notebook 12
+VARIANCE = 0.5  # the fixed decoder variance sigma^2 of the issue and of notebook 14
 CHECK_BETAS = (0.5, 1.0, 2.0, 4.0)
-SWEEP_BETAS = tuple(2.0 ** (np.arange(-4, 7) / 2))  # 0.25 ... 8; notebook 12 uses 7 of them
-# Notebook 12's digits runs: digits_config with these overrides, with and without a
+SWEEP_BETAS = tuple(2.0 ** (np.arange(-4, 7) / 2))  # 0.25 ... 8; notebook 14 uses 7 of them
+# Notebook 14's digits runs: digits_config with these overrides, with and without a
 # KL warm-up over the first WARMUP_EPOCHS epochs.
 DIGITS = dict(beta=8.0, num_epochs=20)
 WARMUP_EPOCHS = 10
@@ -71,7 +71,7 @@ def closed_form_rows(seeds=(0, 1, 2), betas=CHECK_BETAS, data_seed: int | None =
 
 
 def sweep_rows(seed: int = 0, betas=SWEEP_BETAS) -> list[dict]:
-    """Notebook 12's sweep: each model's distance from the closed-form curve."""
+    """Notebook 14's sweep: each model's distance from the closed-form curve."""
     train, test = source_dataset(seed=seed)
     cfg = converged_config(decoder_variance=VARIANCE, seed=seed, progress=False)
     points = beta_sweep(cfg, betas, train, test)

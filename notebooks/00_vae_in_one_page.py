@@ -268,13 +268,13 @@ show_source(vae_tutorial.VAE.loss)
 # | [04 · Loss](04_loss.ipynb) | the ELBO term by term, reductions and units |
 # | [05 · Training](05_training.ipynb) | the loop with `train_step`, then `run_model` |
 # | [06 · Visualisation](06_visualisation.ipynb) | losses, samples during training, the latent space |
-# | [07 · Evaluation](07_evaluation.ipynb) | exact NLL against $-$ELBO and IWAE |
-# | [08 · Derivations](08_derivations.ipynb) | the ELBO, KL and IWAE bound derived |
-# | [09 · Digits](09_digits.ipynb) | images, a likelihood for pixels |
-# | [10 · Beyond the Gaussian](10_beyond_gaussian.ipynb) | data a Gaussian VAE cannot match, the true posterior |
-# | [11 · Gap split](11_gap_split.ipynb) | where the remaining gap comes from |
-# | [12 · Rate and distortion](12_rate_distortion.ipynb) | the KL weight $\beta$ and posterior collapse |
-# | [13 · MNIST](13_mnist.ipynb) | 28×28 digits, MLP and convolutional |
+# | [09 · Evaluation](09_evaluation.ipynb) | exact NLL against $-$ELBO and IWAE |
+# | [10 · Derivations](10_derivations.ipynb) | the ELBO, KL and IWAE bound derived |
+# | [11 · Digits](11_digits.ipynb) | images, a likelihood for pixels |
+# | [12 · Beyond the Gaussian](12_beyond_gaussian.ipynb) | data a Gaussian VAE cannot match, the true posterior |
+# | [13 · Gap split](13_gap_split.ipynb) | where the remaining gap comes from |
+# | [14 · Rate and distortion](14_rate_distortion.ipynb) | the KL weight $\beta$ and posterior collapse |
+# | [07 · MNIST](07_mnist.ipynb) | 28×28 digits, MLP and convolutional |
 #
 # ## Exercises
 #

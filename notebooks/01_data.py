@@ -281,13 +281,13 @@ plt.show()
 # p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$ has no closed form. A
 # grid with 100 points per latent dimension costs $100^J$ decoder evaluations per data
 # point, exponential in the latent dimension $J$: feasible for $J = 2$ to grade a trained
-# model once (notebook 10), not at every training step, nor for the many latents of images.
+# model once (notebook 12), not at every training step, nor for the many latents of images.
 #
 # So a VAE trains a second network, the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$, to
 # output a Gaussian approximation of the posterior, a mean and a variance per data point.
 # Its target is the posterior $p_\theta(\mathbf{z} \mid \mathbf{x})$ of the *current*
 # decoder, which moves as the decoder learns. Many decoders fit this data exactly, each with
-# its own posterior (notebook 07 maps them); only the one that stores the least information
+# its own posterior (notebook 09 maps them); only the one that stores the least information
 # in $z$ has the posterior we computed, $S = \tfrac13$. Notebook 04 derives the objective
 # that trains both networks without computing $p_\theta(\mathbf{x})$.
 

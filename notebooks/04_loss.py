@@ -28,7 +28,7 @@ device = setup_notebook(seed=0)
 
 # %% tags=["hide-input"]
 # The picture: the -ELBO split into its two terms for an untrained VAE and for a VAE
-# that fits the data exactly (notebook 07), and the exact -log p(x) of the test points.
+# that fits the data exactly (notebook 09), and the exact -log p(x) of the test points.
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -49,7 +49,7 @@ floor = -true_log_prob(test_data, SOURCE_MU, SOURCE_COV).mean()
 torch.manual_seed(0)
 best = linear_optimum(SOURCE_COV)  # linear decoder, exact posterior as encoder
 vaes = {"untrained": (build_vae(default_config()), 2),
-        "an exact fit (notebook 07)": (linear_vae(best.w, best.psi, SOURCE_MU), 1)}
+        "an exact fit (notebook 09)": (linear_vae(best.w, best.psi, SOURCE_MU), 1)}
 gen = torch.Generator().manual_seed(0)
 with torch.no_grad():  # T = 16 draws per test point
     preview = [vae.loss(x_test, torch.randn(16, len(x_test), latent, generator=gen))
@@ -132,9 +132,9 @@ from vae_tutorial import (
 # The first term asks $\mathbf{z}$ to explain $\mathbf{x}$, the second keeps the encoder
 # near the prior. The gap of the bound is $D_{\mathrm{KL}}
 # \big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x})\big)$
-# (notebook 08), so the bound is tight exactly when the encoder outputs the posterior of the
+# (notebook 10), so the bound is tight exactly when the encoder outputs the posterior of the
 # *current* decoder. That target moves as the decoder learns, and many decoders fit our
-# data equally well, each with its own posterior (notebook 07).
+# data equally well, each with its own posterior (notebook 09).
 #
 # For every point, then, the loss is an upper bound on the *model's* $-\log
 # p_\theta(\mathbf{x})$. Our data also have a known *true* density $p$. Its $-\log
@@ -214,7 +214,7 @@ assert torch.allclose(ours, reference, atol=1e-6)
 # $$
 #
 # Each term is zero exactly when $\mu_j = 0$ and $\sigma_j = 1$, and positive otherwise. The
-# code returns one value per latent dimension (notebook 08 derives the formula):
+# code returns one value per latent dimension (notebook 10 derives the formula):
 
 # %%
 show_source(gaussian_kl)
@@ -309,7 +309,7 @@ show_source(VAE.log_likelihood)
 
 # %% [markdown]
 # The factor `self.beta` is 1 by default, which makes the total exactly the negative ELBO
-# (notebook 12 varies it). The reduction:
+# (notebook 14 varies it). The reduction:
 #
 # - **sum over dimensions**, so each term is a log-density of the whole vector
 #   $\mathbf{x}$ or $\mathbf{z}$;
@@ -447,6 +447,6 @@ assert parts.kl > 0
 # The untrained model's -ELBO lies above the exact NLL of the batch
 assert math.isfinite(untrained) and untrained > exact_nll
 # The picture: the untrained -ELBO above the floor; an exact fit's at it (up to the
-# noise of 16 draws), with the KL of the lowest-rate exact fit, 1/2 ln 3 (notebook 07)
+# noise of 16 draws), with the KL of the lowest-rate exact fit, 1/2 ln 3 (notebook 09)
 assert preview[1].total < preview[0].total and floor < preview[0].total
 assert abs(preview[1].total - floor) < 0.01 and abs(kl[1] - 0.5 * np.log(3)) < 0.01

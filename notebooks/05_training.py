@@ -200,13 +200,13 @@ assert same
 
 # %% [markdown]
 # Bit for bit the same. `run_model` also takes the objective it trains,
-# `run_model(..., objective=f)`: notebook 10's importance-weighted training (`train_iwae`)
+# `run_model(..., objective=f)`: notebook 12's importance-weighted training (`train_iwae`)
 # is this loop with another loss.
 #
 # ## The loss curves
 #
 # `plot_losses` draws each column, the train loss per step and the test loss per epoch,
-# with two exact reference lines on the total (notebook 07 returns to them):
+# with two exact reference lines on the total (notebook 09 returns to them):
 #
 # - the **floor**, the exact $-\log p(\mathbf{x})$ of the test points, about 2.69 nats.
 #   It is a floor in two steps. For every point, $-\mathcal{L}(\mathbf{x}) \ge -\log
@@ -246,7 +246,7 @@ plt.show()
 # floor. That is not "half of what $\mathbf{z}$ can buy": the rest of the distance also
 # holds the bound's own gap, $D_{\mathrm{KL}}(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\,
 # p_\theta(\mathbf{z} \mid \mathbf{x}))$, and errors unrelated to $\mathbf{z}$, such as a
-# slightly wrong mean. Notebook 07 trains a model that gets much closer to the floor.
+# slightly wrong mean. Notebook 09 trains a model that gets much closer to the floor.
 #
 # ## Appendix: settings, seeds and devices
 #
@@ -290,7 +290,7 @@ assert tiny.test_losses[-1, 0] > baseline and tiny.test_losses[-1, 2] < 0.15
 
 # %% tags=["hide-cell"]
 # No: in this run it ends worse, and the KL term balloons. Steps ten times larger
-# overshoot; notebook 07 makes a larger rate work with bigger batches and a schedule.
+# overshoot; notebook 09 makes a larger rate work with bigger batches and a schedule.
 fast = run_model(default_config(progress=False, sample_each_step=False, lr=1e-2),
                  train_data, test_data)
 print("lr=1e-2, test (total, recon, kl):", fast.test_losses[-1].round(4))

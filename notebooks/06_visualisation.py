@@ -175,7 +175,7 @@ plt.show()
 #
 # whose $\mathbf{z}$ part has rank one. Other splits, with less noise and more $\mathbf{z}$,
 # fit $\Sigma$ exactly too: the optimum is a ridge, and this split is its point of lowest
-# rate, a KL of $\tfrac12\ln 3 \approx 0.549$ nats (notebook 07).
+# rate, a KL of $\tfrac12\ln 3 \approx 0.549$ nats (notebook 09).
 #
 # Our one-epoch model is *not* on that ridge. By the law of total covariance,
 # $\operatorname{Cov}[\mathbf{x}] = \operatorname{Cov}[\boldsymbol{\mu}_x(\mathbf{z})] +
@@ -389,7 +389,7 @@ assert abs(corr_at_zero) < 0.08
 # - After one epoch the generated samples look right by eye, but their covariance is off by
 #   up to about 0.15, mostly a too-weak correlation: the part only $\mathbf{z}$ can explain.
 # - Independent decoder noise cannot make a correlation, so $\mathbf{z}$ must. The exact
-#   splits of $\Sigma$ form a ridge (notebook 07); the one-epoch model is not on it yet: too
+#   splits of $\Sigma$ form a ridge (notebook 09); the one-epoch model is not on it yet: too
 #   much noise (0.72, 0.62 against 0.5), too little from $\mathbf{z}$ (0.75 against 1), a KL
 #   of 0.39 against 0.549.
 # - The snapshots show the location found within a few dozen steps, the correlation
@@ -398,7 +398,7 @@ assert abs(corr_at_zero) < 0.08
 #   close to the prior on average (0.02 nats). So the decoder means lie on a line, and a
 #   reconstruction keeps only the position along the diagonal.
 #
-# **Next:** [07 · Evaluation](07_evaluation.ipynb) measures how close this is to the truth
+# **Next:** [09 · Evaluation](09_evaluation.ipynb) measures how close this is to the truth
 # in the one measure that matters for a density model: the likelihood.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]

@@ -1,4 +1,4 @@
-"""The categorical decoder (notebooks/09_digits): its NLL against torch.distributions,
+"""The categorical decoder (notebooks/11_digits): its NLL against torch.distributions,
 normalised probabilities, its samples, and bad input."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""The config fields of notebook 12 (beta, decoder_variance, kl_warmup_epochs): their
+"""The config fields of notebook 14 (beta, decoder_variance, kl_warmup_epochs): their
 defaults keep the tutorial's model, bad values are a ValueError naming the field, and
 good values reach the model and the training loop."""
 
@@ -23,7 +23,7 @@ def test_defaults_are_the_elbo_with_a_learned_variance_and_no_warmup(make):
 
 
 def test_default_model_is_the_tutorials_network():
-    """Notebooks 01-08 keep their model: two GaussianMLPs and beta = 1."""
+    """Notebooks 01-06, 09 and 10 keep their model: two GaussianMLPs and beta = 1."""
     model = make_vae(default_config())
     assert isinstance(model.encoder, GaussianMLP) and isinstance(model.decoder, GaussianMLP)
     assert model.beta == 1.0

@@ -1,4 +1,4 @@
-"""The steps of notebooks/08_derivations, each checked independently of the notebook."""
+"""The steps of notebooks/10_derivations, each checked independently of the notebook."""
 
 import math
 
@@ -117,7 +117,7 @@ def test_mc_log_w_is_the_gradient_of_the_mean_log_weight():
 
 
 def exact_linear_vae_with_parameters():
-    """notebook 08's linear VAE with its exact posterior as encoder, the encoder's
+    """notebook 10's linear VAE with its exact posterior as encoder, the encoder's
     weights made trainable parameters (so they have gradients)."""
     vae = linear_vae(W, PSI, B)
     for name in ("weight", "bias", "log_var"):

@@ -1,4 +1,4 @@
-"""scikit-learn's digits (notebooks/09_digits): the split, the baseline that ignores z,
+"""scikit-learn's digits (notebooks/11_digits): the split, the baseline that ignores z,
 and the IWAE bound of a small trained digits model."""
 
 import math

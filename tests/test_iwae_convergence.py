@@ -1,4 +1,4 @@
-"""The IWAE bias sweep of notebook 08 and Wyner's common information of notebook 07,
+"""The IWAE bias sweep of notebook 10 and Wyner's common information of notebook 09,
 against scipy quadrature, a plain Monte-Carlo estimator written here, the package's
 iwae_nll, and the asymptotic Var(w) / (2 K p^2)."""
 
@@ -18,7 +18,7 @@ from vae_tutorial.analysis import (
     wyner_common_information,
 )
 
-S = 1 / 3  # the posterior variance of notebook 08's model
+S = 1 / 3  # the posterior variance of notebook 10's model
 M = np.array([-1.7, -0.4, 0.0, 0.9, 2.2])  # posterior means of a few points
 
 

@@ -1,4 +1,4 @@
-"""MNIST (notebooks/13_mnist): the data and its split, binarisation, the IDX reader, the
+"""MNIST (notebooks/07_mnist): the data and its split, binarisation, the IDX reader, the
 Bernoulli decoder and the convolutional networks, and their input checks."""
 
 import gzip

@@ -1,4 +1,4 @@
-"""The posterior panels of notebooks 10 and 11: each Gaussian's ellipses lie at exactly k
+"""The posterior panels of notebooks 12 and 13: each Gaussian's ellipses lie at exactly k
 standard deviations (Mahalanobis distance), and the panel draws what it says."""
 
 import matplotlib

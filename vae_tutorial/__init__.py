@@ -97,7 +97,7 @@ from .variants import (
 __version__ = "0.1.0"
 
 __all__ = [
-    # 2-D Gaussian data, the model, training and evaluation (notebooks 01-08)
+    # 2-D Gaussian data, the model, training and evaluation (notebooks 01-06, 09, 10)
     "SOURCE_COV", "SOURCE_MU", "GaussianMLP", "LinearOptimum", "LossParts",
     "TrainingResult", "VAE", "VAEOutput", "build_vae", "check_data", "check_gaussian",
     "converged_config", "default_config", "gaussian_entropy", "gaussian_kl",

@@ -6,7 +6,7 @@ low-noise estimate of the -ELBO, Wyner's common information (the least rate of a
 fit), and the Monte-Carlo pieces of the derivations (the IWAE gap over K, the noise of
 three gradient estimators).
 
-Taught in ``notebooks/07_evaluation`` and ``notebooks/08_derivations``.
+Taught in ``notebooks/09_evaluation`` and ``notebooks/10_derivations``.
 
 The linear-Gaussian model with a k-dimensional latent is
     p(z) = N(0, I_k),   p(x|z) = N(W z + b, Psi),   Psi = diag(psi),  W ``[d, k]``,

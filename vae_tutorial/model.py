@@ -47,7 +47,7 @@ class VAEOutput(NamedTuple):
 
 class LossParts(NamedTuple):
     """The negative ELBO and its two parts, nats per data point:
-    total = recon + beta * kl (beta = 1 unless notebook 12 changes it)."""
+    total = recon + beta * kl (beta = 1 unless notebook 14 changes it)."""
 
     total: torch.Tensor
     recon: torch.Tensor

@@ -2,8 +2,8 @@
 the categorical and Bernoulli NLLs of decoders for discrete data.
 
 Taught in ``notebooks/03_reparameterization`` (``sample_latents``),
-``notebooks/04_loss``, ``notebooks/09_digits`` (``categorical_nll``) and
-``notebooks/13_mnist`` (``bernoulli_nll``).  Shapes:
+``notebooks/04_loss``, ``notebooks/11_digits`` (``categorical_nll``) and
+``notebooks/07_mnist`` (``bernoulli_nll``).  Shapes:
 ``num_mc`` Monte-Carlo samples, ``batch`` data points, ``latent`` or ``dim`` features.
 """
 
@@ -64,6 +64,6 @@ def bernoulli_nll(x: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
     x: values in [0, 1] (a likelihood for x in {0, 1}; for grey values in between this
     is the binary cross-entropy, not a log-probability); logits: ``[..., dim]``.
     -log p = log(1 + e^l) - x l, computed with a stable softplus.  Taught in
-    ``notebooks/13_mnist``.
+    ``notebooks/07_mnist``.
     """
     return torch.nn.functional.softplus(logits) - x * logits

@@ -1,7 +1,7 @@
 """The model's own likelihood without sampling: for a 2-D latent, integrate over z on a
 grid.
 
-Taught in ``notebooks/10_beyond_gaussian``.
+Taught in ``notebooks/12_beyond_gaussian``.
 
     p_theta(x) = int p_theta(x|z) p(z) dz
                ~= sum_g p_theta(x|z_g) p(z_g) * h^2        (midpoint rule)

@@ -2,7 +2,7 @@
 in closed form, the linear VAE's exact objective (to check it by L-BFGS), and
 the measurements a trained VAE is compared with.
 
-Taught in ``notebooks/12_rate_distortion``.
+Taught in ``notebooks/14_rate_distortion``.
 
 For data x ~ N(b, Sigma) in d dimensions, Sigma = U diag(l) U^T with eigenvalues
 l_1 >= ... >= l_d, and a VAE with a decoder p(x|z) = N(f(z), s2 I) of fixed variance s2,

@@ -1,7 +1,7 @@
 """Training: one optimisation step, a fixed-noise test pass, and the whole run.
 
 Taught in ``notebooks/05_training``; validation-based model selection and KL warm-up in
-``notebooks/09_digits``.  Every loss is (total, recon, kl), in that order, in nats per
+``notebooks/11_digits``.  Every loss is (total, recon, kl), in that order, in nats per
 data point.
 """
 

@@ -3,8 +3,8 @@ categorical decoder for discrete data such as pixels, a Bernoulli decoder for bl
 white pixels and a convolutional encoder/decoder for images; ``make_vae`` builds
 whichever the config asks for (``run_model`` uses it).
 
-Taught in ``notebooks/09_digits`` (``CategoricalVAE``),
-``notebooks/12_rate_distortion`` (``FixedVarianceDecoder``) and ``notebooks/13_mnist``
+Taught in ``notebooks/11_digits`` (``CategoricalVAE``),
+``notebooks/14_rate_distortion`` (``FixedVarianceDecoder``) and ``notebooks/07_mnist``
 (``BernoulliVAE``, ``ConvEncoder``, ``ConvDecoder``).  The default config still
 gets ``build_vae``'s model.
 """

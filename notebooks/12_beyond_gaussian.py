@@ -1,12 +1,12 @@
 # %% [markdown]
-# # 10 · Beyond the Gaussian: the model's own likelihood and its true posterior
+# # 12 · Beyond the Gaussian: the model's own likelihood and its true posterior
 #
-# On Gaussian data a VAE can only succeed, so the exact yardstick of notebook 07 never
+# On Gaussian data a VAE can only succeed, so the exact yardstick of notebook 09 never
 # bites. Here the data is a mixture of Gaussians, still with an exact density, and the
 # latent stays 2-D, so the model's own likelihood and its true posterior can be computed
 # on a grid instead of guessed from samples.
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/10_beyond_gaussian.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/12_beyond_gaussian.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -94,7 +94,7 @@ from vae_tutorial.results import load_results
 # %% [markdown]
 # ## Data with an exact density: Gaussian mixtures
 #
-# Notebook 07 showed that on the source post's Gaussian even a *linear* decoder reaches
+# Notebook 09 showed that on the source post's Gaussian even a *linear* decoder reaches
 # the exact likelihood. To see a VAE struggle we change the data and keep everything 2-D.
 # A mixture of $k$ Gaussians has the density
 #
@@ -120,7 +120,7 @@ show_source(GaussianMixture.sample)
 # Gaussians on a ring (radius 2,
 # standard deviation 0.3 each), a skewed blob made of two unequal Gaussians, and a curved
 # "banana" (seven Gaussians strung along a parabola). This notebook trains on the
-# skewed blob and the ring; a VAE of the banana, over three seeds, is in notebook 11's
+# skewed blob and the ring; a VAE of the banana, over three seeds, is in notebook 13's
 # table. Each density's mass on the picture's grid is about one. Bad parameters are
 # caught: the weights must be positive and sum to one, every covariance must be positive
 # definite.
@@ -165,7 +165,7 @@ show_source(quadrature_nll)
 # %% [markdown]
 # Two checks before we trust it. First, a model whose marginal is known in closed form:
 # a linear decoder $p(\mathbf{x}|\mathbf{z}) = \mathcal{N}(W\mathbf{z} + \mathbf{b}, sI)$
-# that fits the source Gaussian exactly (notebook 07's ridge), so $p_\theta(\mathbf{x})$
+# that fits the source Gaussian exactly (notebook 09's ridge), so $p_\theta(\mathbf{x})$
 # *is* the data's density. Second, a trained network, against the IWAE estimate with
 # many samples.
 
@@ -323,7 +323,7 @@ print("correlation of z_1 and z_2 under the true posterior:", np.round(correlati
 # things stand between the encoder and such a posterior. Its covariance is diagonal, so
 # its ellipse cannot tilt, while the true posterior's $z_1$ and $z_2$ are correlated.
 # And it is a Gaussian, so even a tilted ellipse cannot bend or grow a tail. How many
-# nats each of these costs, and how much the encoder loses besides, is notebook 11's
+# nats each of these costs, and how much the encoder loses besides, is notebook 13's
 # gap split.
 #
 # ## Exercises
@@ -385,7 +385,7 @@ assert all(a > b for a, b in zip(ladder, ladder[1:]))
 # - The same grid gives the true posterior: not Gaussian, often tilted, bent and
 #   tailed, where the encoder offers a diagonal Gaussian.
 #
-# **Next:** [11 · The gap split](11_gap_split.ipynb) measures, in nats, how far the
+# **Next:** [13 · The gap split](13_gap_split.ipynb) measures, in nats, how far the
 # $-$ELBO is from the exact NLL, splits that distance into its parts, and asks what
 # narrows each.
 

@@ -1,12 +1,12 @@
 # %% [markdown]
-# # 11 · The gap split: where the nats go, and what narrows each gap
+# # 13 · The gap split: where the nats go, and what narrows each gap
 #
 # A VAE's $-$ELBO sits above the data's exact NLL. With the model's own likelihood from
-# notebook 10 we can split that distance into parts with different causes (one encoder
+# notebook 12 we can split that distance into parts with different causes (one encoder
 # for every point, a diagonal Gaussian, any Gaussian at all, the model itself) and test
 # which change to the training narrows which part.
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/11_gap_split.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/13_gap_split.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -105,7 +105,7 @@ from vae_tutorial.quadrature import grid_moments, grid_posterior
 # - **non-Gaussian**: no Gaussian is the true posterior. Since $-\mathcal{L}(q) =
 #   -\log p_\theta(\mathbf{x}) + D_{\mathrm{KL}}(q\,\|\,p_\theta(\mathbf{z}|\mathbf{x}))$,
 #   this part is exactly that KL for $q^*_\text{full}$;
-# - **model**: the model's own marginal $p_\theta$ (quadrature, notebook 10) is not the
+# - **model**: the model's own marginal $p_\theta$ (quadrature, notebook 12) is not the
 #   data's $p$.
 #
 # The diagonal and non-Gaussian parts together are what Cremer et al. call the
@@ -150,7 +150,7 @@ show_source(gap_split)
 # %% [markdown]
 # ## The ring, split
 #
-# We train notebook 10's ring network (two hidden layers, 400 Adam steps) with 64
+# We train notebook 12's ring network (two hidden layers, 400 Adam steps) with 64
 # units per layer instead of 128 (the 128-unit model is in the seeds table below), and
 # split its gap on 100 test points. To keep this page fast, $q^*$ gets 150 steps of 8
 # draws and every $-$ELBO 500 draws per point (the package defaults, which `make bench`
@@ -161,7 +161,7 @@ show_source(gap_split)
 
 # %%
 def ring_config(**overrides):
-    """Notebook 10's ring network: two hidden layers (64 tanh units unless
+    """Notebook 12's ring network: two hidden layers (64 tanh units unless
     overridden), learning rate 5e-3, 400 Adam steps."""
     return converged_config(progress=False, hidden_layers=2, lr=5e-3, num_epochs=10,
                             **overrides)
@@ -198,12 +198,12 @@ print(f"-ELBO: q_phi {split.neg_elbo:.4f} >= q*_diag {split.neg_elbo_diag:.4f} >
 
 # %% [markdown]
 # On this seed the ring's distance from the exact NLL has two big parts: the model gap
-# (the bridges between the modes, notebook 10) and the non-Gaussian gap, with a
+# (the bridges between the modes, notebook 12) and the non-Gaussian gap, with a
 # diagonal gap between them. The amortization gap is the smallest: the encoder is
 # nearly as good as a per-point diagonal Gaussian. EM, fitting the right model family,
 # finds the eight components and leaves almost nothing.
 #
-# The two restrictions of notebook 10's figure now have prices. Drawing the two $q^*$
+# The two restrictions of notebook 12's figure now have prices. Drawing the two $q^*$
 # over the true posteriors shows what the full covariance buys, and what it cannot.
 
 # %%
@@ -284,7 +284,7 @@ for r in bench["gaps"]:
 # - **the IWAE objective with $K = 8$** (Burda et al., 2015): train on
 #   $\mathcal{L}_K = \mathbb{E}\log \frac1K\sum_k w_k$ instead of the ELBO. It is still
 #   a lower bound on $\log p_\theta(\mathbf{x})$, but it no longer asks the posterior to
-#   be close to one Gaussian. It reuses `log_weights` from notebook 07:
+#   be close to one Gaussian. It reuses `log_weights` from notebook 09:
 
 # %%
 show_source(iwae_loss)
@@ -403,7 +403,7 @@ assert l8 < iwae_split.neg_elbo_full - iwae_split.model_nll
 # - For an IWAE-trained model the ELBO's split is the wrong lens: its encoder is a
 #   proposal, and its own bound $\mathcal{L}_8$ is close to its likelihood.
 #
-# **Next:** [12 · Rate and distortion](12_rate_distortion.ipynb), where the weight of
+# **Next:** [14 · Rate and distortion](14_rate_distortion.ipynb), where the weight of
 # the KL term becomes a dial.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]

@@ -1,12 +1,12 @@
 # %% [markdown]
-# # 12 · Rate, distortion, β and posterior collapse
+# # 14 · Rate, distortion, β and posterior collapse
 #
 # The ELBO is two costs in one number: nats spent on the code and nats lost in the
 # reconstruction. Weighting them differently (the β of a β-VAE) moves a model along a
 # curve that, for Gaussian data and a fixed decoder variance, is known exactly, and it
 # says when the code is switched off altogether: posterior collapse.
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/12_rate_distortion.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/14_rate_distortion.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -69,7 +69,7 @@ plt.show()
 # - that a trained MLP VAE lands on that curve, to a hundredth of a nat;
 # - when every latent dimension "collapses", seen in the KL of each dimension;
 # - what a learned decoder variance does, to the optimum and to samples;
-# - KL warm-up, a remedy for collapse, measured on the digits model of notebook 09.
+# - KL warm-up, a remedy for collapse, measured on the digits model of notebook 11.
 
 # %%
 import textwrap
@@ -140,7 +140,7 @@ show_source(VAE.loss)
 # `config.beta` (default 1) sets `model.beta`. For exact answers we also fix the
 # decoder's variance: with `decoder_variance=0.5` the decoder outputs only a mean and
 # $p_\theta(\mathbf{x}|\mathbf{z}) = \mathcal{N}(\mathbf{f}(\mathbf{z}), \sigma^2 I)$,
-# $\sigma^2 = 0.5$ (the default, `"learned"`, is the network of notebooks 01–08):
+# $\sigma^2 = 0.5$ (the default, `"learned"`, is the network of notebooks 01–06, 09 and 10):
 
 # %%
 show_source(FixedVarianceDecoder)
@@ -254,7 +254,7 @@ print(f"largest difference: {max(lbfgs_errors):.1e} nats")
 # %% [markdown]
 # ## A β sweep of the MLP VAE
 #
-# Now the real thing: the MLP VAE of notebook 07 (`converged_config`: 64 tanh units, 800
+# Now the real thing: the MLP VAE of notebook 09 (`converged_config`: 64 tanh units, 800
 # Adam steps) with $\sigma^2 = 0.5$ fixed, trained once for each of seven values of
 # $\beta$ from 0.25 to 8 (octave steps, and $2\sqrt2$ just below the collapse at 3), on
 # the source data. Its rate and distortion are the `kl` and `recon` columns of its final
@@ -333,7 +333,7 @@ show_source(collapse_beta)
 # %% [markdown]
 # every direction is off and the decoder ignores $\mathbf{z}$. Here the threshold is
 # $\beta = 3$. Below are the KL of each latent dimension of four models of the sweep
-# (`kl_per_dimension` from notebook 07, sorted) beside the closed-form rate of each
+# (`kl_per_dimension` from notebook 09, sorted) beside the closed-form rate of each
 # eigen-direction, and the active units: dimensions with
 # $\operatorname{Var}_\mathbf{x}\mathbb{E}_q[z_j] > 0.01$ (Burda et al. 2015).
 
@@ -393,7 +393,7 @@ plt.show()
 #   eigenvalue.
 # - **$\beta = 1$** with as many latents as dimensions: the derivative is 0 for every
 #   $\sigma^2 \le \lambda_{\min}$, a ridge of optima that all fit the data exactly
-#   (notebook 07 met it as `isotropic_exact_fit`).
+#   (notebook 09 met it as `isotropic_exact_fit`).
 # - **$\beta < 1$** with as many latents as dimensions: the derivative is at least
 #   $d(1-\beta)/2 > 0$, so the objective falls without bound as $\sigma^2 \to 0$ while
 #   the rate grows without bound. **There is no minimum.**
@@ -439,7 +439,7 @@ except ValueError as err:
 # with and without the decoder's noise. At the optimum the decoder means have covariance
 # $WW^\top = U\operatorname{diag}\big((\lambda_i - \beta\sigma^2)_+\big)U^\top$, and the
 # noise adds $\sigma^2 I$ (`BetaOptimum.sample_cov`). We train three MLP VAEs at
-# $\beta = 1$: the learned variance of notebooks 01–08 (it may depend on $\mathbf{z}$,
+# $\beta = 1$: the learned variance of notebooks 01–06, 09 and 10 (it may depend on $\mathbf{z}$,
 # yet it lands near the PPCA point of the ridge, $\sigma^2 = 0.5$), a small fixed
 # $\sigma^2 = 0.05$ and a large fixed $\sigma^2 = 2$.
 
@@ -498,11 +498,11 @@ plt.show()
 show_source(kl_weight)
 
 # %% [markdown]
-# We train the digits model of notebook 09 (`digits_config`: 16 latents, a categorical
+# We train the digits model of notebook 11 (`digits_config`: 16 latents, a categorical
 # decoder over 17 grey levels) with a large $\beta = 8$, which makes collapse easy to
 # see, for 20 epochs instead of 50 (this page's time budget): once as is, once with the
 # KL weight warming up over the first 10 epochs. On the 447 test images we measure the
-# active units, the KL per dimension and the test NLL (IWAE, $K = 100$, notebook 07),
+# active units, the KL per dimension and the test NLL (IWAE, $K = 100$, notebook 09),
 # which does not depend on $\beta$.
 
 # %%
@@ -630,7 +630,7 @@ assert collapse_beta(SOURCE_COV, 0.25) == 6.0
 # - KL warm-up is a training schedule: on the digits at $\beta = 8$ it kept more units
 #   active and lowered the test NLL, without being better on $D + 8R$.
 #
-# **Next:** [13 · MNIST](13_mnist.ipynb) takes the VAE to real 28×28 digits, with a
+# **Next:** [07 · MNIST](07_mnist.ipynb) takes the VAE to real 28×28 digits, with a
 # Bernoulli decoder, an MLP and a convolutional network.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 07 · Evaluation: how close to the true likelihood?
+# # 09 · Evaluation: how close to the true likelihood?
 #
 # A VAE's loss, the $-$ELBO, is only a bound on its negative log-likelihood. On this data we
 # know the exact likelihood, so we can grade the model properly: how far the $-$ELBO is from
@@ -7,7 +7,7 @@
 # has learned. The picture gives the answer for the source post's one-epoch run and for a
 # converged one.
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/07_evaluation.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/09_evaluation.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -220,7 +220,7 @@ show_source(negative_elbo)
 # $$
 #
 # and $\mathcal{L}_K \to \log p_\theta(\mathbf{x})$ as $K \to \infty$ whenever
-# $\mathbb{E}_q|\log w|$ is finite. Notebook 08 derives the bound, this condition and the
+# $\mathbb{E}_q|\log w|$ is finite. Notebook 10 derives the bound, this condition and the
 # speed: like $1/K$ when the weights have a finite variance. So $-\mathcal{L}_{1000}$ is a
 # close estimate of the model's own NLL; `iwae_nll` computes it. The picture at the top is
 # this sweep on the first 500 test points (against their own exact NLL):
@@ -237,7 +237,7 @@ for name, gaps in sweep.items():
 #
 # ### The ELBO gap
 #
-# The identity behind the ELBO (notebook 08) splits the $-$ELBO into the model's NLL and a
+# The identity behind the ELBO (notebook 10) splits the $-$ELBO into the model's NLL and a
 # penalty for an imperfect encoder:
 #
 # $$
@@ -496,7 +496,7 @@ assert np.isclose(least_rate, linear_optimum(other, "diagonal").rate)
 #   variance, decoder noise and posterior means match the PPCA fit up to a sign flip. That
 #   is a measured tendency of training, not a property of the ELBO.
 #
-# Next: **08 · Derivations**, where the ELBO, the Gaussian KL and the IWAE bound are derived
+# Next: **10 · Derivations**, where the ELBO, the Gaussian KL and the IWAE bound are derived
 # and each step is checked numerically.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]

@@ -1,12 +1,12 @@
 # %% [markdown]
-# # 08 · Derivations, checked numerically
+# # 10 · Derivations, checked numerically
 #
-# Notebooks 04 to 07 used three results without proof: the ELBO is a lower bound whose gap
+# Notebooks 04 to 06 and 09 used three results without proof: the ELBO is a lower bound whose gap
 # is a KL divergence, the Gaussian KL has a closed form, and the importance-weighted bound
 # closes that gap as $K$ grows. Here we derive each one and check it on a model whose every
 # answer is known exactly. The picture shows the last result, and how fast it happens.
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/08_derivations.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/10_derivations.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -111,7 +111,7 @@ from vae_tutorial.analysis import (
 # posterior $p_\theta(z|\mathbf{x}) = \mathcal{N}(m(\mathbf{x}), S)$ with
 # $S = (1 + \mathbf{w}^\top\Psi^{-1}\mathbf{w})^{-1}$ and
 # $m(\mathbf{x}) = S\,\mathbf{w}^\top\Psi^{-1}(\mathbf{x} - \mathbf{b})$. We use the
-# lowest-rate exact fit of the source data (notebook 07) and 2,000 points (the picture
+# lowest-rate exact fit of the source data (notebook 09) and 2,000 points (the picture
 # above used the first 500).
 
 # %%
@@ -402,7 +402,7 @@ for name in ("closed_kl", "mc_log_w", "stl"):
 # The decoder's gradient is the same in all three (only $\log p_\theta(\mathbf{x}|\mathbf{z})$
 # depends on the decoder). For the encoder, estimating the KL by Monte Carlo roughly triples
 # the noise of the closed form, and STL cuts it by about two orders of magnitude: this
-# encoder is close to its posterior. Notebook 10 uses STL where a Gaussian $q$ cannot reach
+# encoder is close to its posterior. Notebook 12 uses STL where a Gaussian $q$ cannot reach
 # the posterior, and there the noise is reduced, not removed.
 #
 # ## 5 · How many Monte-Carlo samples per step?
@@ -551,7 +551,7 @@ assert gradient_variance(256, 1) < gradient_variance(64, 4)
 # - More Monte-Carlo samples per step buy less $\mathbf{z}$-noise at a growing cost; for a
 #   fixed budget, more data points per step reduce the gradient noise more.
 #
-# Next: **09 · Digits**, a VAE for real images; or back to **07 · Evaluation** for the
+# Next: **11 · Digits**, a VAE for real images; or back to **09 · Evaluation** for the
 # measurements these derivations explain.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]

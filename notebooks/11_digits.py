@@ -1,12 +1,12 @@
 # %% [markdown]
-# # 09 · Digits: the same VAE on real images, with an honest likelihood
+# # 11 · Digits: the same VAE on real images, with an honest likelihood
 #
 # Real images are where VAEs are used, and where most tutorials stop measuring. On
 # scikit-learn's 8 × 8 digits we give the VAE a likelihood for discrete pixels, train it
 # in seconds, and score it in nats, with error bars, beside a reference implementation
 # and a baseline whose likelihood is exact.
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/09_digits.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/11_digits.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -117,7 +117,7 @@ print(f"{counts[0] / counts.sum():.0%} of the training pixels are exactly 0; "
 # %% [markdown]
 # ## A Gaussian decoder on integers: a likelihood without a floor
 #
-# Notebooks 01–08 used a Gaussian decoder with a learned variance. For pixels that is the
+# Notebooks 01–06, 09 and 10 used a Gaussian decoder with a learned variance. For pixels that is the
 # wrong model. The data are *discrete*: a model of them should give each image a
 # probability $P(\mathbf{x}) \le 1$, so $-\log P(\mathbf{x}) \ge 0$. A Gaussian gives a
 # *density*, which can be as large as it likes: at its mean,
@@ -389,7 +389,7 @@ print(f"ignore-z baseline: test NLL {baseline_test:.2f} nats per image "
       f"= {bits_per_dim(baseline_test):.3f} bits per pixel")
 
 # %% [markdown]
-# **The VAE's bounds.** The IWAE estimate with $K$ importance samples (notebook 07)
+# **The VAE's bounds.** The IWAE estimate with $K$ importance samples (notebook 09)
 # tightens towards $-\log p_\theta(\mathbf{x})$ as $K$ grows. Its *expectation* is an upper
 # bound; one estimate, from finite samples, can fall below. Bits per pixel divide nats
 # per image by $64 \ln 2$. They are a code length: bits-back coding with this model
@@ -421,7 +421,7 @@ assert all(b < a for a, b in zip(sweep, sweep[1:]))  # tighter with more samples
 # bound on the average $\mathrm{KL}(q_\phi(\mathbf{z}|\mathbf{x}) \,\|\,
 # p_\theta(\mathbf{z}|\mathbf{x}))$, and it lumps two causes together: a diagonal Gaussian
 # cannot match the posterior (approximation), and one encoder serves every image
-# (amortisation). Notebook 11 splits them.
+# (amortisation). Notebook 13 splits them.
 #
 # **Beside the reference.** `intro_dgm` (J. M. Tomczak, *Deep Generative Modeling*,
 # Springer 2022, github.com/jmtomczak/intro_dgm, `vaes/vae_example.ipynb`) trains a VAE on
@@ -557,7 +557,7 @@ assert val_baseline - baseline_test > 5 * baseline_se
 #   The ablation credits our network under our recipe, helped by weight decay: with the
 #   reference's network, our recipe does worse than the reference's own training.
 #
-# Next: **10 · Beyond the Gaussian**, back to 2-D data whose exact density we know, to see
+# Next: **12 · Beyond the Gaussian**, back to 2-D data whose exact density we know, to see
 # which densities a VAE cannot match.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]

@@ -1,12 +1,12 @@
 # %% [markdown]
-# # 13 · MNIST: 28 × 28 digits, black-and-white pixels, and convolutions
+# # 07 · MNIST: 28 × 28 digits, black-and-white pixels, and convolutions
 #
 # Every VAE tutorial ends on MNIST, and it is what you will try next. Here are 5,000
 # real MNIST digits that need no download, a decoder whose loss is a real likelihood,
 # an MLP and a convolutional VAE, and their test likelihood beside the model most
 # readers copy (pytorch/examples' `vae/main.py`).
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/13_mnist.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/07_mnist.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -50,7 +50,7 @@ plt.show()
 #
 # - where 5,000 real MNIST digits come from without a download, and how we split them;
 # - why we binarise the pixels, what binary cross-entropy on grey values is (not a
-#   likelihood), and what the categorical decoder of notebook 09 would cost here;
+#   likelihood), and what the categorical decoder of notebook 11 would cost here;
 # - a Bernoulli decoder on the same `VAE`, with an MLP and with convolutions;
 # - reconstructions, samples, samples across epochs, a 2-D map, an interpolation;
 # - the test NLL in nats and bits per pixel, beside pytorch/examples' model and an exact
@@ -155,7 +155,7 @@ print(f"BCE of a perfect decoder on grey training images: {floor:.1f} nats per i
 # validation and test images, `mnist_dataset(binarized=True)`. `run_model` does the
 # training draws when `likelihood="bernoulli"`, seeded, on a random stream of its own.
 #
-# **Why not 256 grey levels?** The categorical decoder of notebook 09 would need one
+# **Why not 256 grey levels?** The categorical decoder of notebook 11 would need one
 # logit per level and pixel: 256 × 784 = 200,704 outputs, and a last layer of 103 million
 # weights behind a 512-unit hidden layer, against 784 outputs here.
 
@@ -346,7 +346,7 @@ plt.show()
 # certain). Its NLL is exact. Bits per dimension divide nats by $784 \ln 2$; a fair coin
 # per pixel costs 1 bit.
 #
-# **Our models.** IWAE with $K = 1000$ importance samples (notebook 07) on the first 20
+# **Our models.** IWAE with $K = 1000$ importance samples (notebook 09) on the first 20
 # test images: all 500 would take 25 times as long, most of it in the conv decoder.
 # `make bench` scores all 500 with $K = 5000$.
 
