@@ -59,7 +59,7 @@ from .mnist import (
     read_idx,
 )
 from .model import VAE, GaussianMLP, LossParts, VAEOutput, build_vae
-from .notebook import setup_notebook, show_source
+from .notebook import own_settings, setup_notebook, show_source
 from .objectives import (
     bernoulli_nll,
     categorical_nll,
@@ -106,7 +106,8 @@ __all__ = [
     "kl_per_dimension",
     "linear_optimum", "linear_posterior", "log_weight_chunks", "log_weights",
     "negative_elbo", "resolve_device", "run_model", "run_test", "sample_gaussian",
-    "sample_latents", "setup_notebook", "show_source", "source_dataset", "train_step",
+    "own_settings", "sample_latents", "setup_notebook", "show_source", "source_dataset",
+    "train_step",
     "train_test_split", "true_log_prob", "validate_config",
     # keeping a trained model
     "load_model", "save_model",
