@@ -1,5 +1,6 @@
-"""The lengths of the first read hold from now on (issue 15): words, visible asserts and
-source-post notes per notebook, measured by tools/notebook_stats.py (its BUDGETS)."""
+"""The lengths hold from now on (issues 15 and 23): words, visible asserts and source-post notes
+per notebook, measured by tools/notebook_stats.py (its BUDGETS): 00-06 at most 1,250 words
+each, every other notebook at most 1,500. Also the reading time the landing page shows."""
 
 import sys
 from pathlib import Path
@@ -8,7 +9,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-from notebook_stats import BUDGETS, NOTEBOOKS, measure, words  # noqa: E402
+from notebook_stats import (  # noqa: E402
+    BUDGETS,
+    NOTEBOOKS,
+    PARTS,
+    Stats,
+    measure,
+    part_of,
+    reading_minutes,
+    words,
+)
 
 STATS = {p.stem: measure(p) for p in NOTEBOOKS}
 CORE = [s for s in STATS.values() if "01" <= s.name[:2] <= "06"]
@@ -40,3 +50,17 @@ def test_the_word_count_skips_math_code_tags_and_link_targets():
             "$$a + b$$\n<details><summary>Note</summary>\n\n```python\nx = 1\n```\n")
     # The, ELBO, is, here, see, the, post, Note
     assert words(text) == 8
+
+
+def test_every_notebook_is_in_one_part_and_the_parts_follow_number_order():
+    for name in STATS:
+        part_of(name)  # raises for a notebook in no part
+    bounds = [(first, last) for _, first, last in PARTS]
+    assert bounds[0][0] == 0 and all(a[1] + 1 == b[0] for a, b in zip(bounds, bounds[1:]))
+
+
+def test_reading_minutes_count_words_code_shown_and_run_time():
+    s = Stats("99_x", words=1000, code=300, asserts=0, notes=0, shown_code=100)
+    assert reading_minutes(s) == 15  # 1,000 words at 200 a minute, 100 lines at 10
+    assert reading_minutes(s, run_seconds=30) == 16  # 15.5, rounded up
+    assert reading_minutes(Stats("99_y", 0, 0, 0, 0)) == 1  # never 0
