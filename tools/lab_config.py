@@ -8,12 +8,18 @@ not touched). Two things, both on the server side:
   without outputs, execution counts or kernel metadata (the pre-save hook,
   tools/notebook_checks.py's strip_notebook): the pair stays in sync and passes the
   repository's checks, so `git status` shows only the cells you edited. The outputs stay on
-  screen until you close the notebook.
+  screen until you close the notebook. The hook is registered by the contents manager itself
+  (`register_pre_save_hook`), not through the `pre_save_hook` setting, which Jupyter Server
+  applies twice and then warns "Overriding existing pre_save_hook".
+- Kernels: their messages are encrypted (CurveZMQ keys provisioned by the kernel manager, as
+  the kernel spec declares it supports), so the kernel does not log "Kernel is running over
+  TCP without encryption" when it starts.
 """
 
 import sys
 from pathlib import Path
 
+import zmq
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
 from jupytext.kernels import kernelspec_from_language
@@ -25,6 +31,10 @@ from notebook_checks import lab_pre_save_hook  # noqa: E402
 class TutorialContentsManager(build_async_jupytext_contents_manager_class(AsyncLargeFileManager)):
     """Jupytext's contents manager; a notebook without a kernelspec gets this Python's, and a
     cell whose outputs were collapsed in the file stays so when saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register_pre_save_hook(lab_pre_save_hook)
 
     async def get(self, path, content=True, type=None, format=None, **kwargs):
         model = await super().get(path, content=content, type=type, format=format, **kwargs)
@@ -53,4 +63,5 @@ class TutorialContentsManager(build_async_jupytext_contents_manager_class(AsyncL
 
 c = get_config()  # noqa: F821  (defined by Jupyter's config loader)
 c.ServerApp.contents_manager_class = TutorialContentsManager
-c.ContentsManager.pre_save_hook = lab_pre_save_hook
+if zmq.has("curve"):
+    c.KernelManager.transport_encryption = "auto"

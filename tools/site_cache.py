@@ -9,6 +9,11 @@ notebooks/NN_topic.py. The site build that follows (tests/test_site_browser.py r
 then finds every notebook in the cache and renders those outputs instead of running it again.
 The site is still built afresh; only the execution is shared. A notebook that fails, or whose
 .py and .ipynb disagree, is not stored: the site build executes it itself (and reports it).
+
+Progress (issue 26): as each notebook starts and ends, one line names it, says which of the N
+notebooks it is and how long it took, between pytest's own progress. Kernels run with
+encrypted messages (`encrypt_kernel_transport`), so none logs "Kernel is running over TCP
+without encryption".
 """
 
 from __future__ import annotations
@@ -18,7 +23,23 @@ import runpy
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def encrypt_kernel_transport() -> None:
+    """Kernels started in this process (nbclient, for nbmake and the site's MyST-NB) get
+    CurveZMQ keys from their kernel manager: jupyter_client's `transport_encryption = "auto"`,
+    which provisions them where the kernel spec declares support (ipykernel's does). Their
+    messages are then encrypted, and ipykernel no longer warns at every start that they are not.
+    nbclient makes its kernel manager without our configuration, so the setting's default is
+    changed here, once per process."""
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    if zmq.has("curve"):
+        KernelManager.class_traits()["transport_encryption"].default_value = "auto"
 
 
 def execution_cache_path() -> Path:
@@ -55,9 +76,54 @@ def store(ipynb: Path, executed, seconds: float) -> bool:
     return True
 
 
+def is_notebook(nodeid: str) -> bool:
+    return nodeid.split("::")[0].endswith(".ipynb")
+
+
+class NotebookProgress:
+    """Lines such as `notebook 3 of 15: notebooks/02_network.ipynb ...` as a notebook starts
+    and `... passed in 4.2 s` as it ends (in the main pytest process, with or without
+    pytest-xdist's workers)."""
+
+    def __init__(self, config):
+        self.config, self.total, self.started = config, 0, {}
+
+    def write(self, line: str) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            if reporter._tw.width_of_current_line:  # after pytest's progress dots
+                reporter.write("\n")
+            reporter.write_line(line)
+
+    def count(self, nodeids) -> None:
+        self.total = max(self.total, sum(is_notebook(n) for n in nodeids))
+
+    def pytest_collection_finish(self, session):
+        self.count(item.nodeid for item in session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        self.count(ids)
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        if is_notebook(nodeid):
+            self.started[nodeid] = len(self.started) + 1
+            self.write(f"notebook {self.started[nodeid]} of {self.total or '?'}: "
+                       f"{nodeid.split('::')[0]} ...")
+
+    def pytest_runtest_logreport(self, report):
+        if is_notebook(report.nodeid) and (report.when == "call" or report.failed):
+            self.write(f"notebook {self.started.get(report.nodeid, '?')} of "
+                       f"{self.total or '?'}: {report.nodeid.split('::')[0]} {report.outcome} "
+                       f"in {report.duration:.1f} s")
+
+
 def pytest_configure(config):
     if not config.getoption("nbmake", default=False):
         return
+    encrypt_kernel_transport()
+    if not hasattr(config, "workerinput"):  # the main process, not a pytest-xdist worker
+        config.pluginmanager.register(NotebookProgress(config), "notebook-progress")
     from nbmake import pytest_items
 
     class NotebookRunFeedingTheSite(pytest_items.NotebookRun):
