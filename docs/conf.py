@@ -44,7 +44,8 @@ project = "vae_tutorial"
 author = "the vae_tutorial authors"
 copyright = "the vae_tutorial authors"
 
-extensions = ["myst_nb", "local_badges", "stream_outputs", "notebook_map"]
+extensions = ["myst_nb", "local_badges", "stream_outputs", "notebook_map", "first_screen",
+              "build_progress"]
 
 # Sources: the landing page and the numbered notebooks' .py files, nothing else. Every other
 # top-level entry of the repository (.venv, .git, the package, tests...) is excluded outright, so

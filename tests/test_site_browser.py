@@ -5,11 +5,15 @@ up-to-date build, so this costs seconds when the notebooks did not change; `make
 that cache with the notebooks nbmake has just executed, tools/site_cache.py), served on
 127.0.0.1, and every page is opened. Each page must: load every image, typeset its math with
 MathJax (no math errors), show no error or traceback output, make no request to any other host,
-raise no JavaScript error, let no code block or output scroll sideways at a 1280-px-wide
-window, show one search box, and (a notebook) show its set-up cell collapsed and a figure on its
-first screen (1280x800); the landing page shows the whole notebook map, with thumbnails, on its
-first screen. A screenshot of each page's first screen (1280x800) lands in
-test-artifacts/screenshots/ (whole-page screenshots took half of this test's minute).
+raise no JavaScript error, let no code block, output or display equation be wider than its
+column at a 1280-px-wide window, show one search box, and (a notebook) open with its title and
+why, at most one collapsed block (the set-up and the picture's code: docs/_ext/first_screen.py)
+and a figure on its first screen (1280x800), its set-up code collapsed, and end with a "Next"
+link to the next notebook; the landing page shows the parts of the notebook map, a card for
+every notebook with a thumbnail some 300 px wide and its reading time, each part's total, and
+the first part's cards on its first screen. A screenshot of each page's first screen
+(1280x800) lands in test-artifacts/screenshots/ (whole-page screenshots took half of this
+test's minute).
 
 Chromium: /usr/bin/chromium (`apt-get install chromium`, as .ci/run does) or $CHROMIUM. Without
 it the test is skipped locally and fails in CI (CI=true). Never `playwright install`.
@@ -103,6 +107,8 @@ INSPECT_PAGE = r"""async () => {
     body: text(document.body),
     setupCell: setupCell(),
     firstScreen: firstScreen(),
+    nextPointer: nextPointer(),
+    wideMath: wideMath(),
     searchBoxes: [...document.querySelectorAll(".search-button-field, .search-button, .bd-search")]
         .filter(el => el.checkVisibility()).length,
     ...sidewaysScroll(),
@@ -119,31 +125,73 @@ INSPECT_PAGE = r"""async () => {
       return el.checkVisibility() && r.height > 0 && visible >= Math.min(r.height, 150);
     };
     const cards = [...document.querySelectorAll(".notebook-map .notebook-card")];
+    const figureTops = [...document.querySelectorAll("article .cell_output img")]
+        .map(img => img.getBoundingClientRect().top);
+    const firstFigureTop = figureTops.length ? figureTops[0] : Infinity;
+    const title = document.querySelector("article h1");
+    const why = title && [...document.querySelectorAll("article p")].find(p =>
+        p.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_PRECEDING);
+    const thumbs = [...document.querySelectorAll(".notebook-map img.notebook-thumb")];
     return {
       height: height,
       figures: [...document.querySelectorAll("article .cell_output img")]
           .filter(img => img.naturalWidth > 0 && shown(img)).length,
-      firstFigureTop: Math.round(([...document.querySelectorAll("article .cell_output img")]
-          .map(img => img.getBoundingClientRect().top)[0]) ?? -1),
+      firstFigureTop: Math.round(figureTops.length ? figureTops[0] : -1),
+      titleAndWhy: !!title && !!why && shown(title) && shown(why),
+      // collapsed blocks (<details>: a hidden cell, a note) above the first figure
+      togglesBeforeFigure: [...document.querySelectorAll("article details")]
+          .filter(d => d.checkVisibility() && d.getBoundingClientRect().top < firstFigureTop)
+          .map(d => text(d.querySelector("summary") || d).trim().slice(0, 60)),
       cards: cards.length,
-      cardsBelow: cards.filter(c => c.getBoundingClientRect().bottom > height)
-          .map(c => text(c).split("\n")[0]),
+      cardsShown: cards.filter(c => c.getBoundingClientRect().bottom <= height).length,
       cardsWithoutThumbnail: cards.filter(c => !c.querySelector("img.notebook-thumb") ||
           c.querySelector("img.notebook-thumb").naturalWidth === 0)
           .map(c => text(c).split("\n")[0]),
+      cardsWithoutMinutes: cards.filter(c => !/^\d+ min$/.test(
+          text(c.querySelector(".notebook-card-minutes") || c).trim()))
+          .map(c => text(c).split("\n")[0]),
+      thumbnailWidth: thumbs.length ?
+          Math.round(Math.min(...thumbs.map(t => t.getBoundingClientRect().width))) : 0,
+      parts: [...document.querySelectorAll(".notebook-part")].map(part => ({
+        heading: text(part.closest("section").querySelector("h2") || part).trim(),
+        total: text(part.querySelector(".notebook-part-total") || part).trim(),
+        cards: part.querySelectorAll(".notebook-card").length,
+      })),
     };
   }
 
-  // The first code cell (the set-up cell): tagged hide-input, its code collapsed (closed).
+  // The last paragraph that says "Next": its text and where its links lead.
+  function nextPointer() {
+    const paragraphs = [...document.querySelectorAll("article p")]
+        .filter(p => /\bNext\b/.test(text(p)));
+    const last = paragraphs[paragraphs.length - 1];
+    return last ? {text: text(last).trim().slice(0, 80),
+                   links: [...last.querySelectorAll("a[href]")].map(a => a.href)} : null;
+  }
+
+  // Display equations (MathJax's CHTML output) wider than the column they sit in.
+  function wideMath() {
+    return [...document.querySelectorAll('mjx-container[display="true"]')].map(el => {
+      const math = el.querySelector("mjx-math") || el;
+      const column = (el.closest("div.math, .math, p, li") || el.parentElement).clientWidth;
+      const width = Math.max(math.getBoundingClientRect().width, el.scrollWidth);
+      const items = MathJax.startup.document.getMathItemsWithin(el);  // the TeX source
+      const tex = items.length ? items[0].math : text(el);
+      return {width: Math.round(width), column: column,
+              tex: tex.replace(/\s+/g, " ").trim().slice(0, 80)};
+    }).filter(m => m.column > 0 && m.width > m.column + 1);
+  }
+
+  // The set-up cell's code ("# Set-up: ..."; on the site it sits in the picture cell's
+  // collapsed source, docs/_ext/first_screen.py): collapsed (closed) when the page opens.
   function setupCell() {
-    const cell = document.querySelector("article div.cell");
-    if (!cell) return null;
-    const input = cell.querySelector(".cell_input");
+    const input = [...document.querySelectorAll("article .cell_input")]
+        .find(el => text(el).trim().startsWith("# Set-up"));
+    if (!input) return null;
     return {
-      start: input ? text(input).trim().slice(0, 60) : "",
-      // hide-cell (CONTRIBUTING.md: code and versions collapsed) or hide-input (code only)
-      tagged: cell.classList.contains("tag_hide-cell") || cell.classList.contains("tag_hide-input"),
-      collapsed: !!input && !!input.closest("details:not([open])") && !input.checkVisibility(),
+      start: text(input).trim().slice(0, 60),
+      tagged: !!input.closest(".tag_hide-cell, .tag_hide-input"),
+      collapsed: !!input.closest("details:not([open])") && !input.checkVisibility(),
     };
   }
 
@@ -308,9 +356,9 @@ def test_the_setup_cell_is_collapsed(site_report):
     def check(info):
         cell = info["setupCell"]
         if cell is None:
-            return ["no code cell"]
+            return ["no set-up cell ('# Set-up: ...')"]
         if not (cell["tagged"] and cell["collapsed"]):
-            return [f"the first code cell is not collapsed (tag it hide-cell): {cell['start']!r}"]
+            return [f"the set-up cell is not collapsed (tag it hide-cell): {cell['start']!r}"]
         return []
 
     notebooks = {n: i for n, i in site_report["pages"].items() if n.startswith("notebooks/")}
@@ -339,12 +387,67 @@ def test_every_notebook_page_shows_a_figure_on_its_first_screen(site_report):
                        check)
 
 
-def test_the_landing_page_shows_the_notebook_map_on_its_first_screen(site_report):
+def test_every_notebook_page_opens_with_its_title_why_and_one_toggle_at_most(site_report):
+    """Title and why on the first screen, then at most one collapsed block before the picture
+    (issue 26: the set-up cell and the picture's source used to be two)."""
+    def check(info):
+        screen, out = info["firstScreen"], []
+        if not screen["titleAndWhy"]:
+            out.append("the title and its first paragraph are not on the first screen")
+        if len(screen["togglesBeforeFigure"]) > 1:
+            out.append(f"{len(screen['togglesBeforeFigure'])} collapsed blocks before the "
+                       f"picture: {screen['togglesBeforeFigure']}")
+        return out
+
+    notebooks = {n: i for n, i in site_report["pages"].items() if n.startswith("notebooks/")}
+    assert_no_problems({"pages": notebooks}, "notebook pages that open badly", check)
+
+
+def test_no_display_equation_is_wider_than_its_column(site_report):
+    """At 1280 px (break a long equation with aligned, about 75 characters a line)."""
+    assert_no_problems(site_report, "display equations wider than their column at 1280 px",
+                       lambda info: [f"{m['width']} px in {m['column']} px: {m['tex']!r}"
+                                     for m in info["wideMath"]])
+
+
+def test_every_notebook_ends_with_a_link_to_the_next(site_report):
+    """The last "Next" pointer is a link to the next notebook's page (the last one's to 00);
+    tests/test_cross_references.py checks the same in the sources."""
+    pages = site_report["pages"]
+    notebooks = sorted(n for n in pages if n.startswith("notebooks/"))
+
+    def check(name):
+        pointer = pages[name]["nextPointer"]
+        following = notebooks[(notebooks.index(name) + 1) % len(notebooks)]
+        if pointer is None:
+            return ["no 'Next' pointer"]
+        if not any(urlsplit(link).path.endswith("/" + following) for link in pointer["links"]):
+            return [f"'Next' does not link to {following}: {pointer['text']!r} "
+                    f"(links: {pointer['links']})"]
+        return []
+
+    assert_no_problems({"pages": {n: n for n in notebooks}}, "'Next' pointers that are not "
+                       "links to the next notebook", check)
+
+
+def test_the_landing_page_shows_the_path(site_report):
+    """The parts, each with its total reading time; a card for every notebook with a
+    thumbnail that reads at card size (some 300 px wide) and its reading time; the first
+    part's first cards on the first screen."""
     screen = site_report["pages"]["docs/index.html"]["firstScreen"]
     notebooks = [n for n in site_report["pages"] if n.startswith("notebooks/")]
     assert screen["cards"] == len(notebooks), (screen["cards"], notebooks)
-    assert screen["cardsBelow"] == [], f"cards below the first screen: {screen['cardsBelow']}"
     assert screen["cardsWithoutThumbnail"] == [], screen["cardsWithoutThumbnail"]
+    assert screen["cardsWithoutMinutes"] == [], screen["cardsWithoutMinutes"]
+    assert screen["thumbnailWidth"] >= 300, screen["thumbnailWidth"]
+    parts = screen["parts"]
+    assert [p["heading"].rstrip("#").strip() for p in parts] == [
+        "Build it", "On real data", "How good is it", "Trade-offs, and where VAEs went"], parts
+    assert sum(p["cards"] for p in parts) == len(notebooks), parts
+    for part in parts:
+        assert re.fullmatch(r"(one notebook|\d+ notebooks), about \d+ minutes to read and run",
+                            part["total"]), part
+    assert screen["cardsShown"] >= 2, "no cards on the landing page's first screen"
 
 
 def test_one_search_box_per_page(site_report):
