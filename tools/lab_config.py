@@ -9,8 +9,9 @@ not touched). Two things, both on the server side:
   tools/notebook_checks.py's strip_notebook): the pair stays in sync and passes the
   repository's checks, so `git status` shows only the cells you edited. The outputs stay on
   screen until you close the notebook. The hook is registered by the contents manager itself
-  (`register_pre_save_hook`), not through the `pre_save_hook` setting, which Jupyter Server
-  applies twice and then warns "Overriding existing pre_save_hook".
+  (`register_pre_save_hook`), not through the `pre_save_hook` setting: Jupyter Server applies
+  that setting again as its extensions load, and then warns "Overriding existing
+  pre_save_hook (lab_pre_save_hook) with a new one (lab_pre_save_hook)".
 - Kernels: their messages are encrypted (CurveZMQ keys provisioned by the kernel manager, as
   the kernel spec declares it supports), so the kernel does not log "Kernel is running over
   TCP without encryption" when it starts.
