@@ -96,7 +96,9 @@ hooks: $(STAMP)
 # The site: notebooks executed (cached in docs/_build/jupyter_cache; a notebook re-runs when its
 # code, the package or the pins change), MathJax 3 served from the site (fetched once from the
 # npm registry and checked against its sha512, by docs/fetch_mathjax.py). -E re-reads every page
-# (cheap with the cache) so that -W also sees the warnings of unchanged pages.
+# (cheap with the cache) so that -W also sees the warnings of unchanged pages. -q keeps Sphinx
+# quiet; docs/_ext/build_progress.py still prints a line per notebook (n of N, executed in how
+# many seconds, or from the cache). `make test` does the same for nbmake (tools/site_cache.py).
 MATHJAX := docs/_build/vendor/mathjax
 SITE := docs/_build/html
 
