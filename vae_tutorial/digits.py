@@ -82,7 +82,8 @@ def bits_per_dim(nats: float, dim: int = 64) -> float:
 def image_mosaic(images, ncols: int, side: int = 8, pad: int = 1) -> np.ndarray:
     """Tile ``images`` ``[N, side * side]`` into one array, ``ncols`` per row, with
     ``pad`` pixels of NaN (drawn blank) between them."""
-    images = np.asarray(images, dtype=float).reshape(-1, side, side)
+    images = check_data(images, side * side, "images").astype(float)
+    images = images.reshape(-1, side, side)
     nrows = -(-len(images) // ncols)
     step = side + pad
     mosaic = np.full((nrows * step - pad, ncols * step - pad), np.nan)
