@@ -52,8 +52,7 @@ def ignore_z_log_probs(train, num_values: int = 17,
     train: ``[N, dim]`` levels 0..num_values-1; returns log p_i(k)
     ``[dim, num_values]``.
     """
-    dim = np.shape(train)[-1] if np.ndim(train) == 2 else "dim"
-    train = check_levels(check_data(train, dim, "train"), num_values, "train")
+    train = check_levels(check_data(train, None, "train"), num_values, "train")
     if not isinstance(pseudo_count, (int, float)) or not pseudo_count > 0 \
             or not np.isfinite(pseudo_count):
         raise ValueError(f"pseudo_count must be a positive finite number, "
