@@ -88,7 +88,12 @@ def run_text(text: str, timeout: int = 600) -> tuple[bool, str, str]:
         except CellExecutionError as err:
             ok = False
             error = (getattr(err, "ename", "") + ": " + getattr(err, "evalue", "")
-                     ).strip(": ") or str(err).strip().splitlines()[-1]
+                     ).strip(": ")
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).splitlines()
+            where = [line.split("---->", 1)[1].strip() for line in plain
+                     if "---->" in line]
+            if where:  # the line that raised, e.g. the assert that failed
+                error = f"{error} at: {where[-1]}"
     printed = "".join(out.get("text", "") for out in notebook.cells[index].outputs
                       if out.get("output_type") == "stream")
     return ok, printed, error
@@ -125,7 +130,10 @@ def main(argv=None) -> int:
                 detail = f"failed as it should: {error}" if passed else "ran clean"
             else:
                 passed = ok and SKIPPED in printed
-                detail = (printed.strip().splitlines() or [""])[0] if ok else error
+                detail = error if not ok else next(
+                    (line for line in printed.splitlines() if SKIPPED in line),
+                    "ran clean, but no 'Checks skipped' line: are the checks "
+                    "wrapped in own_settings?")
             failures += not passed
             print(f"{'PASS' if passed else 'FAIL'} {path.name} [{name}] "
                   f"{seconds:.0f} s: {detail[:160]}", flush=True)
