@@ -51,7 +51,7 @@ extensions = ["myst_nb", "local_badges", "stream_outputs", "notebook_map", "firs
 # top-level entry of the repository (.venv, .git, the package, tests...) is excluded outright, so
 # Sphinx does not even walk it.
 root_doc = "docs/index"
-include_patterns = ["docs/index.md", "notebooks/[0-9][0-9]_*.py"]
+include_patterns = ["docs/index.md", "docs/own_data.md", "notebooks/[0-9][0-9]_*.py"]
 exclude_patterns = sorted(
     [p.name for p in ROOT.iterdir() if p.name not in ("docs", "notebooks")]
     + ["docs/_build", "docs/_ext", "docs/_extra", "docs/_static", "docs/images", "docs/conf.py",

@@ -186,3 +186,90 @@ def test_saving_needs_a_config_that_describes_the_model(data, tmp_path):
 def test_the_file_holds_plain_data(saved):
     content = torch.load(saved, weights_only=True)
     assert content["format"] == FORMAT and type(content["config"]) is dict
+
+
+TORCH_WORDS = ("weights_only", "torch.load", "arbitrary code", "Error(s) in loading",
+               "size mismatch", "Unpickler", "PytorchStreamReader", "GLOBAL")
+
+
+def _junk(saved, tmp_path):
+    path = tmp_path / "junk.pt"
+    path.write_bytes(b"this is not a model\n" * 50)
+    return path
+
+
+def _truncated(saved, tmp_path):
+    path = tmp_path / "truncated.pt"
+    path.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
+    return path
+
+
+def _code(saved, tmp_path):
+    path = tmp_path / "code.pt"
+    path.write_bytes(pickle.dumps(_Payload(), protocol=2))
+    return path
+
+
+def _foreign(saved, tmp_path):
+    path = tmp_path / "foreign.pt"
+    torch.save({"weights": torch.zeros(3)}, path)
+    return path
+
+
+BAD_FILES = {  # name -> (make the file, what the message says, from torch?)
+    "missing": (lambda s, t: t / "nothing.pt", "no saved model at", False),
+    "junk": (_junk, "not a readable model file", True),
+    "truncated": (_truncated, "not a readable model file", True),
+    "pickled code": (_code, "not a readable model file", True),
+    "foreign": (_foreign, "not written by vae_tutorial.save_model", False),
+    "wrong version": (lambda s, t: _rewrite(s, t, lambda c: c.update(version=9)),
+                      "format version 9", False),
+    "bad config": (lambda s, t: _rewrite(s, t, lambda c: c["config"].update(lr=-1)),
+                   "invalid config: config.lr must be a positive", False),
+    "weights of another size": (
+        lambda s, t: _rewrite(s, t, lambda c: c["config"].update(hidden_dim=17)),
+        r"weights do not fit .*shapes: encoder\.shared\.0\.weight \(16, 2\) instead "
+        r"of \(17, 2\)", False),
+    "a weight missing": (
+        lambda s, t: _rewrite(s, t, lambda c: c["state_dict"].pop(
+            "decoder.param_layer.bias")),
+        r"weights do not fit .*missing \['decoder\.param_layer\.bias'\]", False),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_load_model_says_only_what_is_ours(name, saved, tmp_path):
+    make, says, from_torch = BAD_FILES[name]
+    with pytest.raises((ValueError, FileNotFoundError), match=says) as info:
+        load_model(make(saved, tmp_path))
+    message = str(info.value)
+    assert not [w for w in TORCH_WORDS if w in message], message
+    assert len(message) < 300, message
+    if from_torch:  # torch's own text is kept for debugging, in the chain
+        assert info.value.__cause__ is not None
+
+
+# Every training field away from its default, so that a save or load that drops or
+# resets one (a reloaded beta-VAE silently becoming beta = 1) changes the config.
+TRAINED = dict(beta=4.0, kl_warmup_epochs=2, weight_decay=1e-3, lr=3e-3,
+               lr_schedule="cosine", seed=7, num_mc=2, batch_size=64, num_epochs=2,
+               decoder_variance=0.5, hidden_layers=2, activation="elu", latent_dim=3,
+               device="cpu", n_samples=7)
+
+
+def test_a_round_trip_keeps_every_non_default_field(data, tmp_path):
+    cfg = default_config(**dict(SMALL, **TRAINED))
+    changed = {k for k, v in default_config(**SMALL).items() if cfg[k] != v}
+    assert changed == set(TRAINED)
+    result = run_model(cfg, *data)
+    model = load_model(save_model(result, tmp_path / "beta.pt"))
+    assert dict(model.config) == dict(cfg)
+    assert model.beta == 4.0
+    before = _test_losses(result.model, cfg, data[1])
+    assert np.array_equal(before, _test_losses(model, cfg, data[1]))
+    for likelihood in ({"likelihood": "categorical", "num_values": 5},
+                       {"likelihood": "bernoulli"}):
+        cfg = default_config(**dict(SMALL, beta=2.0, **likelihood))
+        result = run_model(cfg, *_data_for(cfg, data))
+        model = load_model(save_model(result, tmp_path / "other.pt"))
+        assert dict(model.config) == dict(cfg) and model.beta == 2.0

@@ -29,7 +29,7 @@ from .data import check_data, check_gaussian, true_log_prob
 from .evaluation import log_weight_chunks
 from .model import VAE
 from .objectives import gaussian_kl, gaussian_nll, sample_latents
-from .sampling import model_device
+from .sampling import check_model_data, model_device
 
 
 class LinearOptimum(NamedTuple):
@@ -209,8 +209,8 @@ def gaussian_kl_full(mean0, cov0, mean1, cov1) -> np.ndarray:
 def encode_eval(model: VAE, x) -> tuple[torch.Tensor, torch.Tensor]:
     """(mu_z, log_var_z), each ``[N, latent]``, of the data x ``[N, input]``, in eval
     mode."""
+    x = torch.as_tensor(check_model_data(model, x), dtype=torch.float32)
     model.eval()
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
     return model.encode(x.to(model_device(model)))
 
 
@@ -259,6 +259,7 @@ def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
     x ``[N, input]``.  Returns the mean over points (float) or ``[N]`` with
     ``per_point``.
     """
+    x = check_model_data(model, x)
     values = [-log_w.double().mean(0)
               for log_w in log_weight_chunks(model, x, num_samples, seed, max_rows)]
     out = torch.cat(values).cpu().numpy()

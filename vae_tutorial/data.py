@@ -33,21 +33,36 @@ def check_gaussian(mu, cov) -> tuple[np.ndarray, np.ndarray]:
     return mu, cov
 
 
-def check_data(x, dim: int, name: str = "data") -> np.ndarray:
-    """Return ``x`` as an array ``[N, dim]``, or raise ``ValueError`` for a bad shape or
-    NaN."""
+def check_data(x, dim: int | None, name: str = "data") -> np.ndarray:
+    """Return ``x`` as an array ``[N, dim]`` (``dim=None``: any width), or raise
+    ``ValueError`` naming ``name`` for a bad shape, no rows, or NaN/inf."""
     x = np.asarray(x)
-    if x.ndim != 2 or x.shape[1] != dim or x.shape[0] == 0:
-        raise ValueError(f"{name} must have shape [N, {dim}] with N > 0, got {x.shape}")
+    width = "D" if dim is None else dim
+    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0 \
+            or (dim is not None and x.shape[1] != dim):
+        raise ValueError(f"{name} must have shape [N, {width}] with N > 0, got "
+                         f"{x.shape}")
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold real numbers, got dtype {x.dtype}")
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     return x
+
+
+def check_count(value, name: str) -> int:
+    """Return ``value`` if it is a positive integer, else raise ``ValueError`` naming
+    ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 def check_levels(x, num_values: int, name: str = "data") -> np.ndarray:
     """Return ``x`` if every value is an integer level 0..num_values-1 (the values a
     categorical decoder models), else raise ``ValueError`` naming ``name``."""
     x = np.asarray(x)
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} must be non-empty and finite (no NaN or inf)")
     if np.any(x != np.round(x)):
         raise ValueError(f"{name} must hold integers 0..{num_values - 1} for a "
                          "categorical decoder (config.likelihood='categorical'); "
@@ -72,6 +87,7 @@ def sample_gaussian(mu, cov, size: int, seed: int) -> np.ndarray:
 def train_test_split(x: np.ndarray, n_train: int) -> tuple[np.ndarray, np.ndarray]:
     """Split rows into the first ``n_train`` (train) and the rest (test); both must be
     non-empty."""
+    check_data(x, None, "x")
     if not 0 < n_train < len(x):
         raise ValueError(f"n_train must be in 1..{len(x) - 1}, got {n_train!r}")
     return x[:n_train], x[n_train:]

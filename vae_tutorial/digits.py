@@ -52,8 +52,7 @@ def ignore_z_log_probs(train, num_values: int = 17,
     train: ``[N, dim]`` levels 0..num_values-1; returns log p_i(k)
     ``[dim, num_values]``.
     """
-    dim = np.shape(train)[-1] if np.ndim(train) == 2 else "dim"
-    train = check_levels(check_data(train, dim, "train"), num_values, "train")
+    train = check_levels(check_data(train, None, "train"), num_values, "train")
     if not isinstance(pseudo_count, (int, float)) or not pseudo_count > 0 \
             or not np.isfinite(pseudo_count):
         raise ValueError(f"pseudo_count must be a positive finite number, "
@@ -82,7 +81,8 @@ def bits_per_dim(nats: float, dim: int = 64) -> float:
 def image_mosaic(images, ncols: int, side: int = 8, pad: int = 1) -> np.ndarray:
     """Tile ``images`` ``[N, side * side]`` into one array, ``ncols`` per row, with
     ``pad`` pixels of NaN (drawn blank) between them."""
-    images = np.asarray(images, dtype=float).reshape(-1, side, side)
+    images = check_data(images, side * side, "images").astype(float)
+    images = images.reshape(-1, side, side)
     nrows = -(-len(images) // ncols)
     step = side + pad
     mosaic = np.full((nrows * step - pad, ncols * step - pad), np.nan)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 
-from .data import check_levels
+from .data import check_count
 from .objectives import gaussian_nll
-from .sampling import model_device
+from .sampling import check_model_data, model_device
 
 
 def log_weights(model, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
@@ -35,14 +34,10 @@ def log_weight_chunks(model, x, num_samples: int, seed: int = 0, max_rows: int =
     """Yield ``log_weights`` ``[num_samples, chunk]`` for consecutive chunks of ``x``
     ``[N, input]``, with z drawn from q_phi(z|x) by a generator seeded with ``seed``;
     each chunk has at most ``max_rows`` = num_samples * chunk rows, to bound memory."""
-    if isinstance(num_samples, bool) or not isinstance(num_samples, int) \
-            or num_samples < 1:
-        raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
+    check_count(num_samples, "num_samples")
+    x = torch.as_tensor(check_model_data(model, x), dtype=torch.float32)
     model.eval()
     device = model_device(model)
-    if getattr(model, "num_values", None) is not None:  # a categorical decoder
-        check_levels(x, model.num_values, "x")
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
     generator = torch.Generator().manual_seed(seed)
     latent_dim = model.encode(x[:1].to(device))[0].shape[-1]
     chunk = max(1, max_rows // num_samples)
@@ -64,6 +59,7 @@ def iwae_nll(model, x, num_samples: int, seed: int = 0, per_point: bool = False,
     values with ``per_point=True``.  Data are processed in chunks of at most
     ``max_rows`` = K * chunk rows to bound memory.
     """
+    x = check_model_data(model, x)
     values = [math.log(num_samples) - torch.logsumexp(log_w, dim=0)
               for log_w in log_weight_chunks(model, x, num_samples, seed, max_rows)]
     nll = torch.cat(values).double().cpu().numpy()

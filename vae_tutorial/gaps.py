@@ -34,7 +34,7 @@ import torch
 
 from .analysis import encode_eval
 from .quadrature import grid_moments
-from .sampling import model_device
+from .sampling import check_model_data, model_device
 
 COVARIANCES = ("diagonal", "full")
 
@@ -125,6 +125,7 @@ def optimise_q(model, x, start=None, covariance: str = "diagonal",
     Returns (mu ``[N, latent]``, L ``[N, latent, latent]``, history ``[num_steps]``: the
     mean -ELBO estimate at each step).
     """
+    x = check_model_data(model, x)
     if covariance not in COVARIANCES:
         raise ValueError(f"covariance must be one of {COVARIANCES}, got {covariance!r}")
     model.eval()
@@ -204,10 +205,11 @@ def gap_split(model, x, data_log_prob, eval_samples: int = 1000, seed: int = 0,
     -ELBO uses the same ``eval_samples`` draws per point (seeded by ``seed``); the
     model's NLL comes from the same grid.  float64.
     """
+    x = check_model_data(model, x)
     data_nll = -np.asarray(data_log_prob, dtype=np.float64)
-    if data_nll.shape != (len(x),):
-        raise ValueError(f"data_log_prob must have shape [N] = ({len(x)},), got "
-                         f"{data_nll.shape}")
+    if data_nll.shape != (len(x),) or not np.all(np.isfinite(data_nll)):
+        raise ValueError(f"data_log_prob must be finite with shape [N] = ({len(x)},), "
+                         f"got shape {data_nll.shape}")
     grid = grid_moments(model, x)
     starts = {"encoder": encoder_q(model, x), "posterior": (grid.mean, grid.cov)}
 

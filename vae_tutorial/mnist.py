@@ -171,7 +171,9 @@ def check_pixels(x, name: str = "data") -> np.ndarray:
     """Return ``x`` if every value lies in [0, 1] (what a Bernoulli decoder models),
     else raise ``ValueError`` naming ``name``."""
     x = np.asarray(x)
-    if x.size and (x.min() < 0 or x.max() > 1):
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} must be non-empty and finite (no NaN or inf)")
+    if x.min() < 0 or x.max() > 1:
         raise ValueError(f"{name} values must lie in [0, 1] for a Bernoulli decoder "
                          "(config.likelihood='bernoulli'; grey levels 0..255 divided "
                          f"by 255); found {x.min()}..{x.max()}")
@@ -196,7 +198,7 @@ def ignore_z_pixel_probs(train, pseudo_count: float = 0.5) -> np.ndarray:
     expected count of white pixels).  ``a`` = ``pseudo_count`` > 0 keeps p_i off 0 and 1
     (a pixel never inked in training could be inked in a test image).
     """
-    train = check_pixels(check_data(train, np.shape(train)[-1], "train"), "train")
+    train = check_pixels(check_data(train, None, "train"), "train")
     if not isinstance(pseudo_count, (int, float)) or not pseudo_count > 0:
         raise ValueError("pseudo_count must be a positive number, "
                          f"got {pseudo_count!r}")

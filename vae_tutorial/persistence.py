@@ -11,7 +11,6 @@ refuses a file that would give a different model.
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import torch
@@ -56,6 +55,25 @@ def save_model(model_or_result: VAE | TrainingResult, path, config=None) -> Path
     return path
 
 
+def _misfit(model: VAE, state) -> str:
+    """What keeps ``state`` from loading into ``model``, in a few words ('' if
+    nothing)."""
+    if not isinstance(state, dict) or \
+            not all(isinstance(v, torch.Tensor) for v in state.values()):
+        return "no table of weights"
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    extra = sorted(set(state) - set(expected))
+    wrong = [f"{name} {tuple(state[name].shape)} instead of "
+             f"{tuple(expected[name].shape)}"
+             for name in expected if name in state
+             and state[name].shape != expected[name].shape]
+    parts = [f"missing {missing[:3]}" if missing else "",
+             f"unexpected {extra[:3]}" if extra else "",
+             f"shapes: {', '.join(wrong[:3])}" if wrong else ""]
+    return "; ".join(p for p in parts if p)
+
+
 def load_model(path, device: str | torch.device | None = None) -> VAE:
     """The model saved at ``path``, rebuilt by ``make_vae`` from its config (reachable
     as ``model.config``), in eval mode, on ``device`` (default: the config's device,
@@ -70,9 +88,9 @@ def load_model(path, device: str | torch.device | None = None) -> VAE:
         raise FileNotFoundError(f"no saved model at {path}")
     try:
         saved = torch.load(path, map_location="cpu", weights_only=True)
-    except (RuntimeError, EOFError, pickle.UnpicklingError, ValueError) as err:
-        raise ValueError(f"{path} is not a readable model file (truncated, or not "
-                         f"written by save_model): {err}") from err
+    except Exception as err:  # torch's own words stay in the chain (err.__cause__)
+        raise ValueError(f"{path} is not a readable model file: it is truncated, or "
+                         "was not written by vae_tutorial.save_model") from err
     if not isinstance(saved, dict) or saved.get("format") != FORMAT:
         raise ValueError(f"{path} was not written by vae_tutorial.save_model (no "
                          f"'format': {FORMAT!r} entry)")
@@ -86,11 +104,16 @@ def load_model(path, device: str | torch.device | None = None) -> VAE:
     except ValueError as err:
         raise ValueError(f"{path} holds an invalid config: {err}") from err
     model = make_vae(cfg)
-    try:
-        model.load_state_dict(saved["state_dict"], strict=True)
-    except (RuntimeError, KeyError, TypeError) as err:
+    state = saved.get("state_dict")
+    problem = _misfit(model, state)
+    if problem:
         raise ValueError(f"{path}: the weights do not fit the model its config "
-                         f"describes: {err}") from err
+                         f"describes ({problem})")
+    try:
+        model.load_state_dict(state, strict=True)
+    except Exception as err:  # torch's own words stay in the chain
+        raise ValueError(f"{path}: the weights do not fit the model its config "
+                         "describes") from err
     model.config = cfg
     device = resolve_device(cfg.device) if device is None else torch.device(device)
     return model.to(device).eval()

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from .sampling import model_device
+from .sampling import check_model_data, model_device
 
 HALF_WIDTH = 6.0  # the box [-6, 6]^2 holds all but ~4e-9 of the prior's mass
 NUM_POINTS = 200  # 200 x 200 cells of side 0.06
@@ -111,6 +111,7 @@ def quadrature_nll(model, x, per_point: bool = False, half_width: float = HALF_W
     ``ValueError``.  A point far in the tails, whose posterior reaches the edge of the
     box, needs a larger ``half_width`` (``grid_error`` shows it).
     """
+    x = check_model_data(model, x)
     nll = -quadrature_log_marginal(model, x, half_width, num_points, max_rows)
     return nll if per_point else float(nll.mean())
 
@@ -123,6 +124,7 @@ def grid_posterior(model, x, half_width: float = HALF_WIDTH,
     density[i, a, b] the posterior density of x_i at (z_1, z_2) = (axis[a], axis[b]);
     it sums to 1 / h^2 over each point's grid.
     """
+    x = check_model_data(model, x)
     grid = latent_grid(half_width, num_points)
     tables = torch.cat(list(log_joint_chunks(model, x, grid))).double().cpu()
     log_post = tables - torch.logsumexp(tables, dim=1, keepdim=True) \
@@ -144,6 +146,7 @@ def grid_moments(model, x, half_width: float = HALF_WIDTH,
     """log p_theta(x) and the first two moments of the true posterior p_theta(z|x),
     read from one pass over the grid (the posterior's weights are the table normalised
     over the nodes).  float64."""
+    x = check_model_data(model, x)
     grid = latent_grid(half_width, num_points)
     z = grid.z  # [G, 2] float64
     outer = (z[:, :, None] * z[:, None, :]).reshape(len(z), -1)  # [G, 4]

@@ -5,13 +5,51 @@ Taught in ``notebooks/05_training`` and ``notebooks/06_visualisation``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
+
+from .data import check_count, check_data, check_levels
+from .mnist import check_pixels
+from .variants import BernoulliVAE
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
     """The device the model's parameters live on."""
     return next(model.parameters()).device
+
+
+def model_input_dim(model) -> int:
+    """The width of the data a model takes: its config's ``input_dim``, else the input
+    width of the encoder's first layer (an image encoder's height x width)."""
+    config = getattr(model, "config", None)
+    if config is not None:
+        return int(config["input_dim"])
+    shape = getattr(model.encoder, "image_shape", None)
+    if shape is not None:
+        return math.prod(shape)
+    for module in model.encoder.modules():
+        weight = getattr(module, "weight", None)
+        if isinstance(weight, torch.Tensor) and weight.ndim == 2:
+            return weight.shape[1]
+    raise ValueError("cannot find the encoder's first layer to read the input width")
+
+
+def check_model_data(model, x, name: str = "x") -> np.ndarray:
+    """Return ``x`` as an array ``[N, input]`` fit for ``model``, or raise
+    ``ValueError`` naming ``name``: the shape (2-D, N > 0, the model's input width),
+    finite values, and what the decoder models (levels 0..K-1 for a categorical
+    decoder, values in [0, 1] for a Bernoulli one).  The one check at the top of every
+    public function that takes a model and data (``run_model`` checks its own)."""
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu()
+    x = check_data(x, model_input_dim(model), name)
+    if getattr(model, "num_values", None) is not None:  # a categorical decoder
+        check_levels(x, model.num_values, name)
+    elif isinstance(model, BernoulliVAE):
+        check_pixels(x, name)
+    return x
 
 
 @torch.no_grad()
@@ -23,6 +61,7 @@ def generate_samples(cfg, model, n_samples: int, noise: bool = False,
     With ``noise=False`` return the decoder's means (mu_x); with ``noise=True`` one draw
     x ~ p_theta(x|z) per latent.  ``generator`` (CPU) makes the draws repeatable.
     """
+    check_count(n_samples, "n_samples")
     model.eval()
     z = torch.randn([n_samples, cfg.latent_dim], generator=generator)
     return model.sample_x(z.to(model_device(model)), noise, generator).cpu().numpy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,6 +114,20 @@ def as_tensor(cfg, data, name: str, device: torch.device) -> torch.Tensor:
     return torch.as_tensor(data, dtype=torch.float32).to(device)
 
 
+def warn_integer_data(cfg, train: torch.Tensor) -> None:
+    """A ``UserWarning`` when every training value is a whole number under a Gaussian
+    decoder: a density on integers can climb without limit (its -log p is not a
+    likelihood of the data), so name the decoder that fits, or dequantisation."""
+    if cfg.likelihood == "gaussian" and bool(torch.all(train == torch.round(train))):
+        warnings.warn(
+            "train_data holds only whole numbers, but config.likelihood='gaussian' is "
+            "a density for continuous data. For K levels 0..K-1 use "
+            "likelihood='categorical', num_values=K; for 0/1 data "
+            "likelihood='bernoulli'; or dequantise (add uniform noise in [0, 1) to "
+            "each value) to keep the Gaussian. See docs/own_data.md.",
+            UserWarning, stacklevel=3)
+
+
 def run_model(cfg, train_data, test_data, val_data=None,
               objective=None) -> TrainingResult:
     """Build a VAE from ``cfg``, train it with Adam on ``train_data`` ``[N, input]`` for
@@ -129,6 +144,7 @@ def run_model(cfg, train_data, test_data, val_data=None,
     cfg = validate_config(dict(cfg))
     device = resolve_device(cfg.device)
     train = as_tensor(cfg, train_data, "train_data", device)
+    warn_integer_data(cfg, train)
     test = None if test_data is None else as_tensor(cfg, test_data, "test_data", device)
     val = None if val_data is None else as_tensor(cfg, val_data, "val_data", device)
 
