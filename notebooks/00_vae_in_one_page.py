@@ -3,7 +3,7 @@
 #
 # A whole variational autoencoder (model, loss and training loop) in plain PyTorch on
 # one page, trained in seconds. The data come from a known distribution, so we can
-# say exactly how good the result is. It needs no other notebook: start here.
+# say exactly how good the result is. It needs no other notebook.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/00_vae_in_one_page.ipynb)
 
@@ -39,8 +39,8 @@ plt.show()
 #
 # - what a VAE is for, and what its encoder, decoder and prior do;
 # - the whole model, its loss (the negative ELBO) and its training loop, in under sixty
-#   lines you could type;
-# - how close the trained model gets, graded against the exact likelihood of the data;
+#   lines;
+# - how close the trained model gets to the data's exact likelihood;
 # - where the other notebooks go deeper.
 
 # %% [markdown]
@@ -52,7 +52,7 @@ plt.show()
 # A latent-variable model generates in two steps: draw a hidden code $\mathbf{z}$ from
 # a simple prior $p(\mathbf{z}) = \mathcal{N}(\mathbf{0}, I)$, then draw $\mathbf{x}$
 # from a decoder $p_\theta(\mathbf{x} \mid \mathbf{z})$, a Gaussian whose mean and
-# variance a small network computes from $\mathbf{z}$: simple pieces, flexible together.
+# variance a small network computes from $\mathbf{z}$.
 #
 # The catch is the score: $p_\theta(\mathbf{x}) = \int p_\theta(\mathbf{x} \mid
 # \mathbf{z})\, p(\mathbf{z})\, d\mathbf{z}$ has no formula. A VAE adds a second
@@ -152,7 +152,7 @@ class VAE(nn.Module):
 #
 # Adam on the negative ELBO: shuffle, cut into batches of 256, draw fresh noise, step. A
 # high learning rate that a cosine brings down to zero converges in 20 epochs (800
-# steps). Seeded weights, shuffling and noise make every run give the same numbers.
+# steps). Everything is seeded: every run gives the same numbers.
 
 # %% tags=["one-page"]
 def train(model, data, num_epochs=20, batch_size=256, lr=2e-2, seed=0):
@@ -265,21 +265,21 @@ show_source(vae_tutorial.VAE.loss)
 #
 # | part | notebook | what it adds |
 # |---|---|---|
-# | Build it | [01 · The data](01_data.ipynb) | the data, its exact density, a latent variable |
-# | | [02 · The networks](02_network.ipynb) | the Gaussian MLP as encoder and decoder |
-# | | [03 · The reparameterization trick](03_reparameterization.ipynb) | gradients through a random draw |
-# | | [04 · The loss](04_loss.ipynb) | the ELBO term by term, reductions and units |
-# | | [05 · Training](05_training.ipynb) | the training loop, `run_model`, the loss curves |
-# | | [06 · Visualising what the VAE learned](06_visualisation.ipynb) | samples and the latent space |
-# | On real data | [07 · MNIST](07_mnist.ipynb) | 28×28 digits, MLP and convolutional |
-# | | [08 · A conditional VAE](08_conditional_vae.ipynb) | generating a chosen class |
-# | How good is it | [09 · Evaluation](09_evaluation.ipynb) | exact NLL against $-$ELBO and IWAE |
-# | | [10 · Derivations, checked numerically](10_derivations.ipynb) | the ELBO, KL and IWAE bound derived |
-# | | [11 · Digits](11_digits.ipynb) | a likelihood for pixels, beside a reference |
-# | | [12 · Beyond the Gaussian](12_beyond_gaussian.ipynb) | data a Gaussian VAE cannot match |
-# | | [13 · The gap split](13_gap_split.ipynb) | where the remaining gap comes from |
+# | Build it | [01 · The data](01_data.ipynb) | the data and its exact density |
+# | | [02 · The networks](02_network.ipynb) | encoder and decoder |
+# | | [03 · The reparameterization trick](03_reparameterization.ipynb) | gradients through a draw |
+# | | [04 · The loss](04_loss.ipynb) | the ELBO term by term |
+# | | [05 · Training](05_training.ipynb) | the loop and the loss curves |
+# | | [06 · Visualising what the VAE learned](06_visualisation.ipynb) | samples, the latent space |
+# | On real data | [07 · MNIST](07_mnist.ipynb) | real images |
+# | | [08 · A conditional VAE](08_conditional_vae.ipynb) | a chosen class |
+# | How good is it | [09 · Evaluation](09_evaluation.ipynb) | exact NLL, $-$ELBO, IWAE |
+# | | [10 · Derivations, checked numerically](10_derivations.ipynb) | the proofs |
+# | | [11 · Digits](11_digits.ipynb) | a likelihood for pixels |
+# | | [12 · Beyond the Gaussian](12_beyond_gaussian.ipynb) | harder data |
+# | | [13 · The gap split](13_gap_split.ipynb) | where the gap comes from |
 # | Trade-offs | [14 · Rate, distortion, β and posterior collapse](14_rate_distortion.ipynb) | the KL weight $\beta$ |
-# | | [15 · The VAE inside latent diffusion](15_latent_diffusion.ipynb) | a VAE as a first stage |
+# | | [15 · The VAE inside latent diffusion](15_latent_diffusion.ipynb) | the VAE of a modern generator |
 #
 # ## Exercises
 #

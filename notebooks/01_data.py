@@ -92,8 +92,8 @@ from vae_tutorial import (
 # $$
 #
 # Both coordinates have variance 1 and covariance 0.5: their correlation is $\rho = 0.5$, and
-# the cloud of samples is an ellipse tilted along the diagonal (left panel above). These are
-# the source post's settings, stored in the package as constants.
+# the cloud of samples is an ellipse tilted along the diagonal (left panel above): the
+# source post's settings.
 
 # %%
 mu, cov = np.array(SOURCE_MU), np.array(SOURCE_COV)
@@ -288,10 +288,9 @@ plt.show()
 # So a VAE trains a second network, the **encoder** $q_\phi(\mathbf{z} \mid \mathbf{x})$, to
 # output a Gaussian approximation of the posterior, a mean and a variance per data point.
 # Its target is the posterior $p_\theta(\mathbf{z} \mid \mathbf{x})$ of the *current*
-# decoder, which moves as the decoder learns. Many decoders fit this data exactly, each with
-# its own posterior (notebook 09 maps them); only the one that stores the least information
-# in $z$ has the posterior we computed, $S = \tfrac13$. Notebook 04 derives the objective
-# that trains both networks without computing $p_\theta(\mathbf{x})$.
+# decoder, which moves as the decoder learns; many decoders fit this data exactly, each
+# with its own posterior (notebook 09). Notebook 04 derives the objective that trains both
+# networks without computing $p_\theta(\mathbf{x})$.
 
 # %% [markdown]
 # ## Appendix: checking a covariance, and how close sample moments should be

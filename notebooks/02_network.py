@@ -135,7 +135,7 @@ show_source(GaussianMLP)
 #
 # turns a constrained quantity into an unconstrained one: every real $s$ is a valid
 # variance, so gradient descent can move $s$ freely, with no clipping and no invalid steps.
-# That is the real benefit. A second one is range: variances from $10^{-4}$ to $10^{2}$ are
+# A second benefit is range: variances from $10^{-4}$ to $10^{2}$ are
 # the modest interval $s \in [-9.2, 4.6]$, and equal steps in $s$ multiply the variance by
 # equal factors. The figure shows both.
 
@@ -243,7 +243,7 @@ assert mu_x.shape == (3, 5, 2) and log_var_x.shape == (3, 5, 2)
 # $$
 #
 # parameters. For the encoder and the decoder alike ($n = m = 2$, $H = 512$): $1{,}536 +
-# 2{,}052 = 3{,}588$ each, $7{,}176$ in total, tiny enough to train in seconds on a CPU.
+# 2{,}052 = 3{,}588$ each, $7{,}176$ in total: tiny.
 
 # %%
 def count(module):

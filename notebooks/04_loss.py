@@ -137,19 +137,16 @@ from vae_tutorial import (
 # near the prior. The gap of the bound is $D_{\mathrm{KL}}
 # \big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x})\big)$
 # (notebook 10), so the bound is tight exactly when the encoder outputs the posterior of the
-# *current* decoder. That target moves as the decoder learns, and many decoders fit our
-# data equally well, each with its own posterior (notebook 09).
+# *current* decoder, a target that moves as the decoder learns.
 #
-# For every point, then, the loss is an upper bound on the *model's* $-\log
-# p_\theta(\mathbf{x})$. Our data also have a known *true* density $p$. Its $-\log
-# p(\mathbf{x})$ is a floor for the loss only on average over the data; the end of this
-# notebook takes that second step.
+# For every point the loss bounds the *model's* $-\log p_\theta(\mathbf{x})$ from above.
+# The *true* density's $-\log p(\mathbf{x})$ is a floor only on average over the data (the
+# end of this notebook).
 
 # %% [markdown]
 # ## The reconstruction term, by Monte Carlo
 #
-# The expectation over $q_\phi$ has no closed form either: $\mathbf{z}$ passes through the
-# decoder network. We average over $T$ draws $\mathbf{z}^{(i,t)} = \boldsymbol{\mu}_z +
+# The expectation over $q_\phi$ has no closed form either. We average over $T$ draws $\mathbf{z}^{(i,t)} = \boldsymbol{\mu}_z +
 # \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}^{(i,t)}$ for the data point
 # $\mathbf{x}^{(i)}$:
 #
@@ -160,8 +157,8 @@ from vae_tutorial import (
 # $$
 #
 # The estimate is unbiased for any $T$; a larger $T$ lowers its variance. The source post
-# uses $T = 1$ (`num_mc = 1`), which works because the gradient is averaged over a batch of
-# 128 points anyway. Hence the noise shape `[num_mc, batch, latent]`: one
+# uses $T = 1$ (`num_mc = 1`): the gradient is averaged over a batch anyway. Hence the
+# noise shape `[num_mc, batch, latent]`: one
 # $\boldsymbol{\epsilon}^{(i,t)}$ per data point $i$ and draw $t$.
 #
 # <details><summary><b>For readers of the source post</b></summary>
@@ -277,9 +274,8 @@ plt.show()
 # %% [markdown]
 # The error shrinks like $1/\sqrt{T}$: each extra digit costs a hundred times the draws.
 # A single-draw estimate can even be negative, although the KL never is. The closed form
-# costs one line and gives the KL term without Monte-Carlo error, which is why the VAE
-# uses it. The loss's gradient still varies from draw to draw, through the reconstruction
-# term.
+# costs one line and has no Monte-Carlo error, which is why the VAE uses it; the loss
+# still varies from draw to draw, through the reconstruction term.
 #
 # ## Putting it together: `VAE.forward` and `VAE.loss`
 #
@@ -324,7 +320,7 @@ show_source(VAE.log_likelihood)
 # - **sum over dimensions**, so each term is a log-density of the whole vector
 #   $\mathbf{x}$ or $\mathbf{z}$;
 # - **mean over draws**, the $\frac{1}{T}\sum_t$ of the estimator;
-# - **mean over the batch**, so that losses from different batch sizes compare.
+# - **mean over the batch**, so that batch sizes compare.
 #
 # With $B$ points in the batch:
 #
@@ -367,11 +363,11 @@ print(f"exact -log p(x) {exact_nll:.3f}, untrained -ELBO {untrained:.3f}: "
       f"{untrained - exact_nll:.3f} nats above")
 
 # %% [markdown]
-# Two steps keep the $-$ELBO above the true $-\log p$: for every
-# point $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, and no model density
-# $p_\theta$ has a higher *expected* log-likelihood than the true $p$ (Gibbs' inequality).
-# The second step holds in expectation over the data only: on a finite batch, a model can
-# by chance score slightly better than the truth.
+# Two steps keep the $-$ELBO above the true $-\log p$: for every point
+# $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, and no model density
+# $p_\theta$ has a higher *expected* log-likelihood than the true $p$ (Gibbs' inequality),
+# a step that holds only in expectation: on a finite batch a model can score slightly
+# better than the truth.
 #
 # ## Exercises
 #

@@ -194,12 +194,11 @@ print(f"{len(train_losses)} steps; test (total, recon, kl)\nbefore: "
 # ## `run_model`: this loop, plus seeding, validation and schedules
 #
 # `run_model(cfg, train_data, test_data)` runs the same loop. Around it, it validates the
-# config and the data, seeds everything from `cfg.seed` as we did, stops with the step
-# number if a loss becomes NaN, draws samples after every step for notebook 06 (with a
-# generator of its own), and shows a progress bar. Later notebooks switch on its options: a
-# learning-rate schedule, KL warm-up, weight decay, and `val_data`, which keeps the weights
-# of the best validation epoch. It returns a `TrainingResult` with named fields: `model`,
-# `train_losses` `[steps, 3]`, `test_losses` `[epochs + 1, 3]` and the samples.
+# config and the data, seeds everything from `cfg.seed`, stops with the step number if a
+# loss becomes NaN, draws samples after every step for notebook 06, and shows a progress
+# bar. Its options: a learning-rate schedule, KL warm-up, weight decay, and `val_data`,
+# which keeps the weights of the best validation epoch. It returns a `TrainingResult`:
+# `model`, `train_losses` `[steps, 3]`, `test_losses` `[epochs + 1, 3]` and the samples.
 #
 # With the same seed it should give our numbers exactly:
 
@@ -256,10 +255,9 @@ plt.show()
 #   again, as the encoder starts to put information about $\mathbf{x}$ into $\mathbf{z}$.
 #
 # After one epoch the test $-$ELBO, 2.76, has come 52 % of the way from the baseline to the
-# floor. That is not "half of what $\mathbf{z}$ can buy": the rest of the distance also
-# holds the bound's own gap, $D_{\mathrm{KL}}(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\,
-# p_\theta(\mathbf{z} \mid \mathbf{x}))$, and errors unrelated to $\mathbf{z}$, such as a
-# slightly wrong mean. Notebook 09 trains a model that gets much closer to the floor.
+# floor. The rest of the distance holds the bound's own gap, $D_{\mathrm{KL}}(q_\phi(\mathbf{z}
+# \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x}))$, as well as what the model
+# has not yet learned. Notebook 09 trains a model that gets much closer to the floor.
 #
 # ## Appendix: settings, seeds and devices
 #
@@ -277,8 +275,7 @@ except KeyError as error:
 # kernels are not deterministic: runs agree closely, not always to the last bit.
 #
 # **Which device.** `cfg.device = "auto"` picks CUDA when there is a GPU, else the CPU;
-# `"cpu"` or `"cuda"` force one (CUDA without a GPU is an error). Noise is drawn on the
-# CPU, whatever the device.
+# `"cpu"` or `"cuda"` force one. Noise is drawn on the CPU, whatever the device.
 
 # %%
 print("cfg.device = 'auto' resolves to:", resolve_device(cfg.device))

@@ -59,11 +59,11 @@ plt.show()
 # **What you will learn**
 #
 # - how to compare the learned distribution with the true one, by eye and by numbers;
-# - why samples *without* the decoder's noise fall on a line, and what that says about how
-#   the model splits the data's variation between $\mathbf{z}$ and the noise;
-# - how the generated samples improve step by step during training;
-# - what the encoder does with the test points, what a reconstruction $\mathbf{x} \to
-#   \mathbf{z} \to \hat{\mathbf{x}}$ looks like, and what each latent dimension decodes to.
+# - why samples *without* the decoder's noise fall on a line, and how the model splits the
+#   data's variation between $\mathbf{z}$ and the noise;
+# - how the samples improve during training;
+# - what the encoder does, what a reconstruction $\mathbf{x} \to \mathbf{z} \to
+#   \hat{\mathbf{x}}$ looks like, and what each latent dimension decodes to.
 
 # %%
 import matplotlib.pyplot as plt
@@ -206,11 +206,11 @@ print("Cov[mu_x] + diag(E[sigma_x^2]):", total_cov.round(2).tolist())
 # spread is still put down to noise, too little to $\mathbf{z}$: the missing correlation
 # again. That wrong split is what one short epoch leaves.
 #
-# The line itself is not a flaw of training: the split above has its means on a line too,
-# and the converged model of notebook 09 also uses one latent dimension. The KL, 0.39, is
-# below 0.549, and that breaks no rule: 0.549 is the least KL of a fit with a tight bound,
-# and this model's bound is not tight. (An exact-fit decoder with an encoder equal to the
-# prior pays a KL of 0, and a loose bound.)
+# The line is not a flaw of training: the split above has its means on a line too, and
+# the converged model of notebook 09 also uses one latent dimension. Nor is a KL of 0.39,
+# below 0.549, a contradiction: 0.549 is the least KL of a fit with a tight bound, and
+# this model's bound is loose (an exact-fit decoder with an encoder equal to the prior
+# pays a KL of 0).
 #
 # ## How the samples improve during training
 #
@@ -395,19 +395,15 @@ assert abs(corr_at_zero) < 0.08
 # %% [markdown]
 # ## Summary
 #
-# - After one epoch the generated samples look right by eye, but their covariance is off by
-#   up to about 0.15, mostly a too-weak correlation: the part only $\mathbf{z}$ can explain.
-# - Independent decoder noise cannot make a correlation, so $\mathbf{z}$ must. The exact
-#   split whose bound is tight at the least KL ($\tfrac12\ln 3 \approx 0.549$) has noise
-#   0.5 and a $\mathbf{z}$ part of 1 along the diagonal; the one-epoch model still gives
-#   too much to noise (0.72, 0.62) and too little to $\mathbf{z}$ (0.75), with a KL of
-#   0.39 and a bound that is not tight.
-# - The snapshots show the location found within a few dozen steps, the correlation
-#   slowly.
-# - The encoder uses one latent dimension, the position along the long axis (so does a
-#   converged model); the other stays close to the prior on average (0.02 nats). So the
-#   decoder means lie on a line, and a reconstruction keeps only the position along the
-#   diagonal.
+# - After one epoch the samples look right by eye, but their covariance is off by up to
+#   about 0.15, mostly a too-weak correlation: the part only $\mathbf{z}$ can explain.
+# - The exact split with a tight bound and the least KL ($\tfrac12\ln 3 \approx 0.549$)
+#   gives noise 0.5 and a $\mathbf{z}$ part of 1; the one-epoch model gives too much to
+#   noise (0.72, 0.62), too little to $\mathbf{z}$ (0.75), at a KL of 0.39 and a loose
+#   bound.
+# - Training finds the location within a few dozen steps, the correlation slowly.
+# - The encoder uses one latent dimension (as a converged model does), so the decoder
+#   means lie on a line and a reconstruction keeps only the position along it.
 #
 # **Next:** [07 · MNIST](07_mnist.ipynb) trains the same kind of VAE on real images of
 # handwritten digits, where the networks have real work to do.
