@@ -176,9 +176,9 @@ plt.show()
 #
 # whose $\mathbf{z}$ part has rank one: decoded, the codes fall on a line. Other splits,
 # with less noise and more from $\mathbf{z}$, fit $\Sigma$ exactly too (notebook 09).
-# This one is special: of all exact fits whose bound is tight (ELBO $= \log
-# p(\mathbf{x})$), it is the one whose encoder pays the least KL on average, $\tfrac12\ln
-# 3 \approx 0.549$ nats.
+# This one is special: among exact fits whose bound is tight (ELBO $= \log
+# p(\mathbf{x})$), none has an encoder that pays less KL on average: $\tfrac12\ln 3
+# \approx 0.549$ nats, Wyner's common information (notebook 09).
 #
 # Our one-epoch model does not split $\Sigma$ like this. By the law of total covariance,
 # $\operatorname{Cov}[\mathbf{x}] = \operatorname{Cov}[\boldsymbol{\mu}_x(\mathbf{z})] +
@@ -208,8 +208,8 @@ print("Cov[mu_x] + diag(E[sigma_x^2]):", total_cov.round(2).tolist())
 #
 # The line is not a flaw of training: the split above has its means on a line too, and
 # the converged model of notebook 09 also uses one latent dimension. Nor is a KL of 0.39,
-# below 0.549, a contradiction: 0.549 is the least KL of a fit with a tight bound, and
-# this model's bound is loose (an exact-fit decoder with an encoder equal to the prior
+# below 0.549, a contradiction: 0.549 is the least KL of an exact fit with a tight bound,
+# and this model is neither (an exact-fit decoder with an encoder equal to the prior
 # pays a KL of 0).
 #
 # ## How the samples improve during training

@@ -328,8 +328,8 @@ plt.show()
 #
 # ## The exact fits form a ridge
 #
-# For isotropic noise $\Psi = \sigma^2 I$ this is probabilistic PCA (Tipping & Bishop,
-# 1999): with eigenvalues $\lambda = (1.5, 0.5)$ of $\Sigma$, $\mathbf{w} = \pm(0.707,
+# With isotropic noise $\Psi = \sigma^2 I$ the one-latent fit above is probabilistic PCA
+# (Tipping & Bishop, 1999): with eigenvalues $\lambda = (1.5, 0.5)$ of $\Sigma$, $\mathbf{w} = \pm(0.707,
 # 0.707)$ and $\sigma^2 = 0.5$. Its posterior is Gaussian with an $\mathbf{x}$-independent
 # variance,
 #
@@ -392,8 +392,7 @@ print(f"lowest rate on the ridge {min(r for r, _ in ridge):.4f}; "
 #
 # The ELBO does not say which point of the ridge training reaches. A plausible reason for
 # the bottom: training starts near rate zero (an untrained encoder is close to the prior)
-# and nothing pushes it along the ridge once there. We measure it for this seed (and in
-# exercise 1 for another).
+# and nothing pushes it along the ridge once there. We measure it, here and in exercise 1.
 #
 # A diagonal $q_\phi$ is unchanged only by permutations and sign flips of the axes
 # (Rolinek et al., 2019), so we compare what does not depend on them and align the sign
