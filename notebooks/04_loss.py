@@ -3,7 +3,9 @@
 #
 # A VAE is trained by minimising one number, the negative evidence lower bound (ELBO). This
 # notebook derives it, splits it into a reconstruction term and a KL term, and checks each
-# piece against an independent reference.
+# piece against an independent reference. It needs the networks of
+# [02 · The networks](02_network.ipynb) and the draws of
+# [03 · The reparameterization trick](03_reparameterization.ipynb).
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/04_loss.ipynb)
 
@@ -59,10 +61,11 @@ kl = np.array([parts.kl.item() for parts in preview])
 fig, ax = plt.subplots(figsize=(9, 3))
 ax.barh(list(vaes), recon, color="tab:blue", label="reconstruction")
 ax.barh(list(vaes), kl, left=recon, color="tab:purple", label="KL")
-ax.axvline(floor, color="k", ls="--", label=f"exact $-\\log p(x)$ ({floor:.2f})")
+ax.axvline(floor, color="k", ls="--", label=f"exact $-\\log p(x)$ ({floor:.3f})")
 for y, total in enumerate(recon + kl):
-    ax.text(total + 0.03, y, f"$-$ELBO {total:.2f}", va="center")
-ax.set(xlim=(0, 5), xlabel="nats per test point",
+    ax.text(total + 0.03, y, f"$-$ELBO {total:.3f}", va="center")
+ax.set(xlim=(0, 5), xlabel="nats per test point ($-$ELBO from 16 draws a point: "
+       "exact only up to their noise)",
        title="The loss, reconstruction + KL, and the exact $-\\log p(x)$ it bounds")
 ax.legend(loc="upper right", fontsize=8)
 fig.tight_layout()
@@ -108,13 +111,15 @@ from vae_tutorial import (
 # integral, and read the integral as an average over $q_\phi$:
 #
 # $$
+# \begin{aligned}
 # \log p_\theta(\mathbf{x})
-# = \log \mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\!\left[
-#   \frac{p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})}{q_\phi(\mathbf{z} \mid \mathbf{x})}
-#   \right]
-# \;\ge\; \mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\!\left[\log
-#   \frac{p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})}{q_\phi(\mathbf{z} \mid \mathbf{x})}
-#   \right] = \mathcal{L}(\mathbf{x}).
+# &= \log \mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\!\left[
+#   \frac{p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})}
+#        {q_\phi(\mathbf{z} \mid \mathbf{x})}\right] \\
+# &\ge \mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}\!\left[\log
+#   \frac{p_\theta(\mathbf{x} \mid \mathbf{z})\, p(\mathbf{z})}
+#        {q_\phi(\mathbf{z} \mid \mathbf{x})}\right] = \mathcal{L}(\mathbf{x}).
+# \end{aligned}
 # $$
 #
 # The inequality is **Jensen's**: $\log$ is concave, so the log of an average is at least
@@ -133,19 +138,16 @@ from vae_tutorial import (
 # near the prior. The gap of the bound is $D_{\mathrm{KL}}
 # \big(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x})\big)$
 # (notebook 10), so the bound is tight exactly when the encoder outputs the posterior of the
-# *current* decoder. That target moves as the decoder learns, and many decoders fit our
-# data equally well, each with its own posterior (notebook 09).
+# *current* decoder, a target that moves as the decoder learns.
 #
-# For every point, then, the loss is an upper bound on the *model's* $-\log
-# p_\theta(\mathbf{x})$. Our data also have a known *true* density $p$. Its $-\log
-# p(\mathbf{x})$ is a floor for the loss only on average over the data; the end of this
-# notebook takes that second step.
+# For every point the loss bounds the *model's* $-\log p_\theta(\mathbf{x})$ from above.
+# The *true* density's $-\log p(\mathbf{x})$ is a floor only on average over the data (the
+# end of this notebook).
 
 # %% [markdown]
 # ## The reconstruction term, by Monte Carlo
 #
-# The expectation over $q_\phi$ has no closed form either: $\mathbf{z}$ passes through the
-# decoder network. We average over $T$ draws $\mathbf{z}^{(i,t)} = \boldsymbol{\mu}_z +
+# The expectation over $q_\phi$ has no closed form either. We average over $T$ draws $\mathbf{z}^{(i,t)} = \boldsymbol{\mu}_z +
 # \boldsymbol{\sigma}_z \odot \boldsymbol{\epsilon}^{(i,t)}$ for the data point
 # $\mathbf{x}^{(i)}$:
 #
@@ -156,8 +158,8 @@ from vae_tutorial import (
 # $$
 #
 # The estimate is unbiased for any $T$; a larger $T$ lowers its variance. The source post
-# uses $T = 1$ (`num_mc = 1`), which works because the gradient is averaged over a batch of
-# 128 points anyway. Hence the noise shape `[num_mc, batch, latent]`: one
+# uses $T = 1$ (`num_mc = 1`): the gradient is averaged over a batch anyway. Hence the
+# noise shape `[num_mc, batch, latent]`: one
 # $\boldsymbol{\epsilon}^{(i,t)}$ per data point $i$ and draw $t$.
 #
 # <details><summary><b>For readers of the source post</b></summary>
@@ -176,8 +178,12 @@ from vae_tutorial import (
 # of $D$ one-dimensional terms:
 #
 # $$
-# -\log \mathcal{N}\big(\mathbf{x} \mid \boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}^2)\big)
-# = \sum_{d=1}^{D} \frac{1}{2}\left(\log 2\pi + \log \sigma_d^2 + \frac{(x_d - \mu_d)^2}{\sigma_d^2}\right).
+# \begin{aligned}
+# -\log \mathcal{N}\big(\mathbf{x} \mid \boldsymbol{\mu},
+#   \operatorname{diag}(\boldsymbol{\sigma}^2)\big)
+# &= \sum_{d=1}^{D} \frac{1}{2}\left(\log 2\pi + \log \sigma_d^2
+#   + \frac{(x_d - \mu_d)^2}{\sigma_d^2}\right).
+# \end{aligned}
 # $$
 #
 # The package computes each term from the mean and the **log-variance** the network
@@ -208,9 +214,11 @@ assert torch.allclose(ours, reference, atol=1e-6)
 # $J$-dimensional latent:
 #
 # $$
-# D_{\mathrm{KL}}\big(\mathcal{N}(\boldsymbol{\mu}, \operatorname{diag}(\boldsymbol{\sigma}^2))
-# \,\big\|\, \mathcal{N}(\mathbf{0}, I)\big)
-# = \sum_{j=1}^{J} \frac{1}{2}\left(\mu_j^2 + \sigma_j^2 - 1 - \log \sigma_j^2\right).
+# \begin{aligned}
+# D_{\mathrm{KL}}\big(\mathcal{N}(\boldsymbol{\mu},
+#   \operatorname{diag}(\boldsymbol{\sigma}^2)) \,\big\|\, \mathcal{N}(\mathbf{0}, I)\big)
+# &= \sum_{j=1}^{J} \frac{1}{2}\left(\mu_j^2 + \sigma_j^2 - 1 - \log \sigma_j^2\right).
+# \end{aligned}
 # $$
 #
 # Each term is zero exactly when $\mu_j = 0$ and $\sigma_j = 1$, and positive otherwise. The
@@ -267,9 +275,8 @@ plt.show()
 # %% [markdown]
 # The error shrinks like $1/\sqrt{T}$: each extra digit costs a hundred times the draws.
 # A single-draw estimate can even be negative, although the KL never is. The closed form
-# costs one line and gives the KL term without Monte-Carlo error, which is why the VAE
-# uses it. The loss's gradient still varies from draw to draw, through the reconstruction
-# term.
+# costs one line and has no Monte-Carlo error, which is why the VAE uses it; the loss
+# still varies from draw to draw, through the reconstruction term.
 #
 # ## Putting it together: `VAE.forward` and `VAE.loss`
 #
@@ -314,19 +321,22 @@ show_source(VAE.log_likelihood)
 # - **sum over dimensions**, so each term is a log-density of the whole vector
 #   $\mathbf{x}$ or $\mathbf{z}$;
 # - **mean over draws**, the $\frac{1}{T}\sum_t$ of the estimator;
-# - **mean over the batch**, so that losses from different batch sizes compare.
+# - **mean over the batch**, so that batch sizes compare.
 #
 # With $B$ points in the batch:
 #
 # $$
-# \underbrace{\frac{1}{B}\sum_{i=1}^{B} \frac{1}{T}\sum_{t=1}^{T} \sum_{d=1}^{D} -\log
-# \mathcal{N}\big(x_d^{(i)} \mid \mu_{x,d}^{(i,t)}, (\sigma_{x,d}^{(i,t)})^2\big)}_{\texttt{recon}}
-# \;+\; \underbrace{\frac{1}{B}\sum_{i=1}^{B} \sum_{j=1}^{J}
-# \tfrac12\big((\mu_{z,j}^{(i)})^2 + (\sigma_{z,j}^{(i)})^2 - 1 - \log
-# (\sigma_{z,j}^{(i)})^2\big)}_{\texttt{kl}},
+# \begin{aligned}
+# \texttt{recon} &= \frac{1}{B}\sum_{i=1}^{B} \frac{1}{T}\sum_{t=1}^{T}
+#   \sum_{d=1}^{D} -\log \mathcal{N}\big(x_d^{(i)} \mid \mu_{x,d}^{(i,t)},
+#   (\sigma_{x,d}^{(i,t)})^2\big), \\
+# \texttt{kl} &= \frac{1}{B}\sum_{i=1}^{B} \sum_{j=1}^{J}
+#   \tfrac12\big((\mu_{z,j}^{(i)})^2 + (\sigma_{z,j}^{(i)})^2 - 1
+#   - \log (\sigma_{z,j}^{(i)})^2\big),
+# \end{aligned}
 # $$
 #
-# in **nats per data point** (natural logarithms), the unit of $-\log p(\mathbf{x})$
+# the total is their sum, in **nats per data point** (natural logarithms), the unit of $-\log p(\mathbf{x})$
 # averaged over the data. We check the reconstruction term against a hand computation with
 # `torch.distributions.Normal`:
 
@@ -354,11 +364,11 @@ print(f"exact -log p(x) {exact_nll:.3f}, untrained -ELBO {untrained:.3f}: "
       f"{untrained - exact_nll:.3f} nats above")
 
 # %% [markdown]
-# Two steps keep the $-$ELBO above the true $-\log p$: for every
-# point $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, and no model density
-# $p_\theta$ has a higher *expected* log-likelihood than the true $p$ (Gibbs' inequality).
-# The second step holds in expectation over the data only: on a finite batch, a model can
-# by chance score slightly better than the truth.
+# Two steps keep the $-$ELBO above the true $-\log p$: for every point
+# $-\mathcal{L}(\mathbf{x}) \ge -\log p_\theta(\mathbf{x})$, and no model density
+# $p_\theta$ has a higher *expected* log-likelihood than the true $p$ (Gibbs' inequality),
+# a step that holds only in expectation: on a finite batch a model can score slightly
+# better than the truth.
 #
 # ## Exercises
 #
@@ -366,7 +376,7 @@ print(f"exact -log p(x) {exact_nll:.3f}, untrained -ELBO {untrained:.3f}: "
 # $T = 4$ and with $T = 64$. By what factor does the spread of the reconstruction term
 # shrink? Does the KL term move?
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # Sixteen times the draws: the standard deviation shrinks by sqrt(16) = 4. The
 # closed-form KL does not depend on the noise, so it does not move.
 spread = {}
@@ -376,16 +386,15 @@ with torch.no_grad():
                                           generator=torch.Generator().manual_seed(s)))
                 for s in range(20)]
         spread[t] = np.std([r.recon.item() for r in runs])
-        assert np.ptp([r.kl.item() for r in runs]) < 1e-6
+        assert np.ptp([r.kl.item() for r in runs]) < 1e-6  # the KL does not move
 print(f"std of recon: T = 4: {spread[4]:.4f}, T = 64: {spread[64]:.4f}, "
       f"ratio {spread[4] / spread[64]:.1f}")
-assert 2.5 < spread[4] / spread[64] < 6.5
 
 # %% [markdown]
 # **2. KL by hand.** Predict the KL of one latent dimension for $q = \mathcal{N}(1, 1)$, and
 # for $q = \mathcal{N}(0, e)$.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # 1/2 (mu^2 + sigma^2 - 1 - log sigma^2): 1/2 (1 + 1 - 1 - 0) = 0.5 and
 # 1/2 (0 + e - 1 - 1) = (e - 2) / 2 ~ 0.359.
 kl_two = gaussian_kl(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]))
@@ -397,7 +406,7 @@ assert torch.allclose(kl_two, torch.tensor([0.5, (math.e - 2) / 2]))
 # dimensions, what would the reconstruction term be, and could it still be compared with
 # the exact $-\log p(\mathbf{x})$?
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # Half the sum (two dimensions), so no: it would no longer be the negative log-density
 # of the vector x, and the comparison with the exact NLL would be off by a factor of 2.
 with torch.no_grad():
@@ -425,28 +434,34 @@ assert torch.allclose(averaged, parts.recon / 2)
 # **Next:** [05 · Training](05_training.ipynb) minimises this loss with Adam.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
-# Checks: the numbers this page states, for this seed (and the rules behind them).
-# gaussian_nll is -Normal.log_prob, one value per dimension
-assert ours.shape == (5, 2) and torch.allclose(ours, reference, atol=1e-6)
-# The closed-form KL: positive, within 5 standard errors (~1e-3) of MC, 0 at q = p
-assert kl_exact > 0 and abs(kl_running[-1] - kl_exact) < 5 * std_err[-1]
-assert gaussian_kl(torch.zeros(3), torch.zeros(3)).abs().max() == 0
-assert kl_samples.min() < 0  # a single-draw estimate can be negative
-# The error shrinks like 1/sqrt(T): within 4 standard errors from T = 1,000 on
-tail = t_grid >= 1000
-assert np.all(np.abs(kl_running[tail] - kl_exact) < 4 * std_err[tail])
-# VAE.forward's shapes
-assert out.z.shape == (4, 128, 2) and out.mu_x.shape == (4, 128, 2)
-assert out.mu_z.shape == (128, 2) and out.log_var_z.shape == (128, 2)
-# VAE.loss: the parts add up, recon is Normal's by hand and the mean of log_likelihood
-assert torch.allclose(parts.total, parts.recon + parts.kl)
-assert torch.allclose(parts.recon, recon_by_hand, atol=1e-5)
-log_lik = model.log_likelihood(x, out.decoded)
-assert log_lik.shape == (4, 128) and torch.allclose(parts.recon, -log_lik.mean())
-assert parts.kl > 0
-# The untrained model's -ELBO lies above the exact NLL of the batch
-assert math.isfinite(untrained) and untrained > exact_nll
-# The picture: the untrained -ELBO above the floor; an exact fit's at it (up to the
-# noise of 16 draws), with the KL of the lowest-rate exact fit, 1/2 ln 3 (notebook 09)
-assert preview[1].total < preview[0].total and floor < preview[0].total
-assert abs(preview[1].total - floor) < 0.01 and abs(kl[1] - 0.5 * np.log(3)) < 0.01
+# Checks: the numbers this page states, at its own settings (and the rules behind them).
+from vae_tutorial import own_settings
+
+if own_settings(seed=0):
+    # gaussian_nll is -Normal.log_prob, one value per dimension
+    assert ours.shape == (5, 2) and torch.allclose(ours, reference, atol=1e-6)
+    # The closed-form KL: positive, within 5 standard errors (~1e-3) of MC, 0 at q = p
+    assert kl_exact > 0 and abs(kl_running[-1] - kl_exact) < 5 * std_err[-1]
+    assert gaussian_kl(torch.zeros(3), torch.zeros(3)).abs().max() == 0
+    assert kl_samples.min() < 0  # a single-draw estimate can be negative
+    # The error shrinks like 1/sqrt(T): within 4 standard errors from T = 1,000 on
+    tail = t_grid >= 1000
+    assert np.all(np.abs(kl_running[tail] - kl_exact) < 4 * std_err[tail])
+    # VAE.forward's shapes
+    assert out.z.shape == (4, 128, 2) and out.mu_x.shape == (4, 128, 2)
+    assert out.mu_z.shape == (128, 2) and out.log_var_z.shape == (128, 2)
+    # VAE.loss: the parts add up; recon is Normal's by hand, the mean of log_likelihood
+    assert torch.allclose(parts.total, parts.recon + parts.kl)
+    assert torch.allclose(parts.recon, recon_by_hand, atol=1e-5)
+    log_lik = model.log_likelihood(x, out.decoded)
+    assert log_lik.shape == (4, 128) and torch.allclose(parts.recon, -log_lik.mean())
+    assert parts.kl > 0
+    # The untrained model's -ELBO lies above the exact NLL of the batch
+    assert math.isfinite(untrained) and untrained > exact_nll
+    # The picture: the untrained -ELBO above the floor; an exact fit's at it, with the
+    # KL of the lowest-rate exact fit whose bound is tight, 1/2 ln 3 (notebook 09)
+    assert preview[1].total < preview[0].total and floor < preview[0].total
+    assert abs(preview[1].total - floor) < 0.01 and abs(kl[1] - 0.5 * np.log(3)) < 0.01
+    # Exercise 1: 16 times the draws, about 4 times less spread (20 seeds)
+    assert 2.5 < spread[4] / spread[64] < 6.5
+    print("all checks passed")

@@ -1,7 +1,8 @@
 # %% [markdown]
 # # 05 · Training
 #
-# Notebook 04 built the loss; now we minimise it. You write the training loop, a dozen
+# [04 · The loss](04_loss.ipynb) built the loss, on the networks of 02 and the draws of
+# 03; now we minimise it. You write the training loop, a dozen
 # lines over epochs and batches, and watch the loss fall towards the data's exact
 # likelihood. Then we meet `run_model`, the package's version of the same loop.
 #
@@ -47,7 +48,7 @@ preview = run_model(default_config(progress=False, sample_each_step=False),
 fig, (ax_total, ax_kl) = plt.subplots(1, 2, figsize=(9, 3))
 steps = np.arange(1, len(preview.train_losses) + 1)
 ax_total.plot(steps, preview.train_losses[:, 0], lw=0.6, alpha=0.5, label="train batch")
-ax_total.plot([0, steps[-1]], preview.test_losses[:, 0], "o-", label="test set")
+ax_total.plot([0, steps[-1]], preview.test_losses[:, 0], "o", label="test set")
 ax_total.axhline(ignore_z_baseline(SOURCE_COV), color="r", ls=":",
                  label="decoder ignores z")
 ax_total.axhline(-true_log_prob(test_data, SOURCE_MU, SOURCE_COV).mean(), color="k",
@@ -91,7 +92,19 @@ from vae_tutorial.plotting import plot_losses
 #
 # The data are the source post's: 10,000 training and 2,500 test points from the correlated
 # Gaussian of notebook 01. The settings live in one `EasyDict`, `default_config()`, which
-# holds the post's values and validates every field. The loop needs only six of them:
+# holds the post's values and validates every field.
+#
+# **Two sets of settings.** Notebook 00 trained 64 hidden units on batches of 256, with
+# a learning rate of $2 \cdot 10^{-2}$ that a cosine schedule brings to zero, for 20
+# epochs: the settings of `converged_config()`. From 02 to 06 we follow the source post
+# instead: 512 units, batches of 128, a constant $10^{-3}$, one epoch. The post does not
+# say why it stops there; one epoch shows every piece working within seconds. 00 trains
+# longer because it grades the result against the exact likelihood, and only a converged
+# model is worth grading. So this notebook and the next study a visibly under-trained
+# model, on purpose: its flaws are easy to see. For your own data, start from `converged_config()`,
+# then choose the epochs and the learning rate on validation data (`val_data`, below).
+#
+# The loop needs only six of the settings:
 
 # %%
 cfg = default_config()
@@ -181,12 +194,11 @@ print(f"{len(train_losses)} steps; test (total, recon, kl)\nbefore: "
 # ## `run_model`: this loop, plus seeding, validation and schedules
 #
 # `run_model(cfg, train_data, test_data)` runs the same loop. Around it, it validates the
-# config and the data, seeds everything from `cfg.seed` as we did, stops with the step
-# number if a loss becomes NaN, draws samples after every step for notebook 06 (with a
-# generator of its own), and shows a progress bar. Later notebooks switch on its options: a
-# learning-rate schedule, KL warm-up, weight decay, and `val_data`, which keeps the weights
-# of the best validation epoch. It returns a `TrainingResult` with named fields: `model`,
-# `train_losses` `[steps, 3]`, `test_losses` `[epochs + 1, 3]` and the samples.
+# config and the data, seeds everything from `cfg.seed`, stops with the step number if a
+# loss becomes NaN, draws samples after every step for notebook 06, and shows a progress
+# bar. Its options: a learning-rate schedule, KL warm-up, weight decay, and `val_data`,
+# which keeps the weights of the best validation epoch. It returns a `TrainingResult`:
+# `model`, `train_losses` `[steps, 3]`, `test_losses` `[epochs + 1, 3]` and the samples.
 #
 # With the same seed it should give our numbers exactly:
 
@@ -200,23 +212,25 @@ assert same
 
 # %% [markdown]
 # Bit for bit the same. `run_model` also takes the objective it trains,
-# `run_model(..., objective=f)`: notebook 12's importance-weighted training (`train_iwae`)
-# is this loop with another loss.
+# `run_model(..., objective=f)`: the importance-weighted training (`train_iwae`) of
+# [13 · The gap split](13_gap_split.ipynb) is this loop with another loss.
 #
 # ## The loss curves
 #
 # `plot_losses` draws each column, the train loss per step and the test loss per epoch,
 # with two exact reference lines on the total (notebook 09 returns to them):
 #
-# - the **floor**, the exact $-\log p(\mathbf{x})$ of the test points, about 2.69 nats.
+# - the **floor**, the exact $-\log p(\mathbf{x})$ of the test points, 2.693 nats.
 #   It is a floor in two steps. For every point, $-\mathcal{L}(\mathbf{x}) \ge -\log
 #   p_\theta(\mathbf{x})$ (notebook 04). And no model $p_\theta$ has a lower expected $-\log
 #   p_\theta(\mathbf{x})$ than the true $p$ (Gibbs' inequality). So the $-$ELBO lies above
 #   the floor *in expectation over the data*; a single batch can dip below it.
-# - the **ignore-$z$ baseline**, about 2.84 nats: the best a decoder that ignores
-#   $\mathbf{z}$ can do, fitting each coordinate on its own. Below it, the model uses
-#   $\mathbf{z}$. The gap between the lines, 0.144 nats, is $-\tfrac12\log(1-\rho^2)$ for
-#   the correlation $\rho = 0.5$: the information $I(x_1; x_2)$ the coordinates share.
+# - the **ignore-$z$ baseline**, 2.838 nats: the best expected loss of a decoder that
+#   ignores $\mathbf{z}$, fitting each coordinate on its own. Below it, the model uses
+#   $\mathbf{z}$. It lies $-\tfrac12\log(1-\rho^2) = 0.144$ nats above the entropy $H$
+#   (the floor in expectation) for the correlation $\rho = 0.5$: the information
+#   $I(x_1; x_2)$ the coordinates share. The lines drawn are 0.145 apart, since the floor
+#   drawn is the test set's average, not $H$.
 
 # %%
 exact_nll = -true_log_prob(test_data, SOURCE_MU, SOURCE_COV).mean()
@@ -237,16 +251,13 @@ plt.show()
 # - the **total** falls within a few steps, then slowly. The untrained model starts at
 #   3.44, *above* the baseline. The train curve is noisy: one batch, one noise draw a step.
 # - the **reconstruction** falls steadily, as $\mathbf{z}$ starts to carry $\mathbf{x}$.
-# - the **KL** first drops, as the random encoder is pulled to the prior, then *rises* again.
-#   Averaged over the data, it is $I_q(\mathbf{x}; \mathbf{z}) + D_{\mathrm{KL}}(q(\mathbf{z})
-#   \,\|\, p(\mathbf{z}))$, where $q(\mathbf{z})$ is the encoder's average over the data: an
-#   upper bound on the information that $\mathbf{z}$ carries, paid for in nats.
+# - the **KL** first drops, as the random encoder is pulled to the prior, then *rises*
+#   again, as the encoder starts to put information about $\mathbf{x}$ into $\mathbf{z}$.
 #
 # After one epoch the test $-$ELBO, 2.76, has come 52 % of the way from the baseline to the
-# floor. That is not "half of what $\mathbf{z}$ can buy": the rest of the distance also
-# holds the bound's own gap, $D_{\mathrm{KL}}(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\,
-# p_\theta(\mathbf{z} \mid \mathbf{x}))$, and errors unrelated to $\mathbf{z}$, such as a
-# slightly wrong mean. Notebook 09 trains a model that gets much closer to the floor.
+# floor. The rest of the distance holds the bound's own gap, $D_{\mathrm{KL}}(q_\phi(\mathbf{z}
+# \mid \mathbf{x}) \,\|\, p_\theta(\mathbf{z} \mid \mathbf{x}))$, as well as what the model
+# has not yet learned. Notebook 09 trains a model that gets much closer to the floor.
 #
 # ## Appendix: settings, seeds and devices
 #
@@ -260,13 +271,11 @@ except KeyError as error:
     print(textwrap.fill(f"KeyError: {misspelt}", width=88))
 
 # %% [markdown]
-# **Same seed, same numbers.** `tests/test_training.py` checks that a second run agrees bit
-# for bit, that the per-step samples leave training unchanged, and that seed 1 differs. On a
-# GPU some kernels are not deterministic: runs agree closely, not always to the last bit.
+# **Same seed, same numbers**, bit for bit (`tests/test_training.py`). On a GPU some
+# kernels are not deterministic: runs agree closely, not always to the last bit.
 #
 # **Which device.** `cfg.device = "auto"` picks CUDA when there is a GPU, else the CPU;
-# `"cpu"` or `"cuda"` force one (CUDA without a GPU is an error). Noise is drawn on the
-# CPU, whatever the device.
+# `"cpu"` or `"cuda"` force one. Noise is drawn on the CPU, whatever the device.
 
 # %%
 print("cfg.device = 'auto' resolves to:", resolve_device(cfg.device))
@@ -277,31 +286,32 @@ print("cfg.device = 'auto' resolves to:", resolve_device(cfg.device))
 # **1. A tiny network.** Train one epoch with `hidden_dim=8`. Does the test loss get below
 # the ignore-$z$ baseline? Which term tells you whether the model uses $\mathbf{z}$?
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # With 8 tanh units one epoch is not enough: the test loss stays above the baseline, and
 # the KL (what the encoder puts into z) stays near zero.
 tiny = run_model(default_config(progress=False, sample_each_step=False, hidden_dim=8),
                  train_data, test_data)
-print("hidden_dim=8, test (total, recon, kl):", tiny.test_losses[-1].round(4))
-assert tiny.test_losses[-1, 0] > baseline and tiny.test_losses[-1, 2] < 0.15
+print("hidden_dim=8, test (total, recon, kl):", tiny.test_losses[-1].round(4),
+      f"| ignore-z baseline {baseline:.4f}")
+assert tiny.test_losses.shape == (2, 3)  # before and after the epoch
 
 # %% [markdown]
 # **2. Ten times the learning rate.** With `lr=1e-2`, does one epoch get closer to the floor?
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # No: in this run it ends worse, and the KL term balloons. Steps ten times larger
 # overshoot; notebook 09 makes a larger rate work with bigger batches and a schedule.
 fast = run_model(default_config(progress=False, sample_each_step=False, lr=1e-2),
                  train_data, test_data)
 print("lr=1e-2, test (total, recon, kl):", fast.test_losses[-1].round(4))
-assert fast.test_losses[-1, 0] > result.test_losses[-1, 0]
-assert fast.test_losses[-1, 2] > 2 * result.test_losses[-1, 2]
+print("lr=1e-3, test (total, recon, kl):", result.test_losses[-1].round(4))
+assert fast.test_losses.shape == (2, 3)  # before and after the epoch
 
 # %% [markdown]
 # **3. The last batch.** How many points does the last training batch of an epoch hold,
 # and how many steps would one epoch take with `batch_size=96`?
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # 10,000 = 78 * 128 + 16: the last batch holds 16 points (train_step averages over
 # them, so it counts as one step like any other). With 96: ceil(10000 / 96) = 105.
 print("last batch:", len(batch), "points; steps with batch_size=96:",
@@ -320,41 +330,57 @@ assert len(range(0, len(train_data), 96)) == math.ceil(len(train_data) / 96) == 
 # - The $-$ELBO bounds $-\log p_\theta(\mathbf{x})$ for every point, and lies above the
 #   true $-\log p(\mathbf{x})$ only in expectation over the data.
 # - One epoch takes the test $-$ELBO from 3.44 (above the ignore-$z$ baseline of 2.84) to
-#   2.76, about halfway to the floor of 2.69.
+#   2.76: 52 % of the way from the ignore-$z$ baseline to the floor of 2.69. The source
+#   post's one epoch is a demonstration; `converged_config()` trains to the floor.
 #
-# **Next:** [06 · Visualisation](06_visualisation.ipynb) looks at what the trained model
+# **Next:** [06 · Visualising what the VAE learned](06_visualisation.ipynb) looks at what the trained model
 # generates, and how it arranges the data in its latent space.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
-# Checks: the numbers this page states, for this seed.
-steps = math.ceil(len(train_data) / cfg.batch_size)
-assert train_data.shape == (10_000, 2) and test_data.shape == (2_500, 2)
-assert result.train_losses.shape == (steps, 3) == (79, 3)
-assert result.test_losses.shape == (cfg.num_epochs + 1, 3)
-assert result.samples_per_step.shape == (steps, cfg.n_samples, 2)
-# run_model is our loop: train and test losses identical, bit for bit
-assert np.array_equal(result.train_losses, train_losses)
-assert np.array_equal(result.test_losses, np.stack(test_losses))
-assert np.array_equal(preview.train_losses, result.train_losses)  # samples apart
-# Fixed test noise: the same number twice; fresh noise moves only the reconstruction
-assert np.array_equal(first, again) and not np.array_equal(first, other)
-assert first[2] == other[2]
-# Each row: total = recon + kl
-assert np.allclose(result.train_losses[:, 0], result.train_losses[:, 1:].sum(axis=1),
-                   rtol=1e-5)
-# The reference lines
-assert round(exact_nll, 2) == 2.69 and round(gaussian_entropy(SOURCE_COV), 2) == 2.69
-assert round(baseline, 2) == 2.84
-assert math.isclose(baseline - gaussian_entropy(SOURCE_COV), -0.5 * math.log(0.75))
-assert round(baseline - gaussian_entropy(SOURCE_COV), 3) == 0.144
-# The curves (this seed)
-before, after = result.test_losses[0], result.test_losses[-1]
-assert round(before[0], 2) == 3.44 and before[0] > baseline
-assert round(after[0], 2) == 2.76 and exact_nll < after[0] < baseline
-assert round(share, 2) == 0.52
-kl = result.train_losses[:, 2]
-assert kl[:10].min() < 0.3 * kl[0] and kl[-10:].mean() > 3 * kl[:10].min()
-assert after[2] > 0
-# The appendix
-assert "batchsize" in misspelt and "batch_size" in misspelt
-assert resolve_device("cpu") == torch.device("cpu")
+# Checks: the numbers this page states, at its own settings.
+from vae_tutorial import own_settings
+
+page_cfg = default_config()
+fields = ("seed", "num_epochs", "lr", "hidden_dim", "batch_size", "num_mc")
+if own_settings(seed=0, **{f"cfg.{k}": (cfg[k], page_cfg[k]) for k in fields}):
+    steps = math.ceil(len(train_data) / cfg.batch_size)
+    assert train_data.shape == (10_000, 2) and test_data.shape == (2_500, 2)
+    assert result.train_losses.shape == (steps, 3) == (79, 3)
+    assert result.test_losses.shape == (cfg.num_epochs + 1, 3)
+    assert result.samples_per_step.shape == (steps, cfg.n_samples, 2)
+    # run_model is our loop: train and test losses identical, bit for bit
+    assert np.array_equal(result.train_losses, train_losses)
+    assert np.array_equal(result.test_losses, np.stack(test_losses))
+    assert np.array_equal(preview.train_losses, result.train_losses)  # samples apart
+    # Fixed test noise: the same number twice; fresh noise moves only the reconstruction
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+    assert first[2] == other[2]
+    # Each row: total = recon + kl
+    parts_sum = result.train_losses[:, 1:].sum(axis=1)
+    assert np.allclose(result.train_losses[:, 0], parts_sum, rtol=1e-5)
+    # The reference lines
+    assert round(exact_nll, 2) == 2.69
+    assert round(gaussian_entropy(SOURCE_COV), 2) == 2.69
+    assert round(baseline, 2) == 2.84
+    assert math.isclose(baseline - gaussian_entropy(SOURCE_COV), -0.5 * math.log(0.75))
+    assert round(baseline - gaussian_entropy(SOURCE_COV), 3) == 0.144
+    # The curves (this seed)
+    before, after = result.test_losses[0], result.test_losses[-1]
+    assert round(before[0], 2) == 3.44 and before[0] > baseline
+    assert round(after[0], 2) == 2.76 and exact_nll < after[0] < baseline
+    assert round(share, 2) == 0.52
+    kl = result.train_losses[:, 2]
+    assert kl[:10].min() < 0.3 * kl[0] and kl[-10:].mean() > 3 * kl[:10].min()
+    assert after[2] > 0
+    # The appendix
+    assert "batchsize" in misspelt and "batch_size" in misspelt
+    assert resolve_device("cpu") == torch.device("cpu")
+    # The reference lines as stated: 2.695 and 2.838, drawn 0.145 apart
+    assert round(exact_nll, 3) == 2.693 and round(baseline, 3) == 2.838
+    assert round(baseline - exact_nll, 3) == 0.145
+    # The exercises: 8 units stay above the baseline with a KL near zero; lr 1e-2 ends
+    # worse, with a KL more than twice as large
+    assert tiny.test_losses[-1, 0] > baseline and tiny.test_losses[-1, 2] < 0.15
+    assert fast.test_losses[-1, 0] > result.test_losses[-1, 0]
+    assert fast.test_losses[-1, 2] > 2 * result.test_losses[-1, 2]
+    print("all checks passed")

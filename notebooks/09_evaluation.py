@@ -2,10 +2,10 @@
 # # 09 · Evaluation: how close to the true likelihood?
 #
 # A VAE's loss, the $-$ELBO, is only a bound on its negative log-likelihood. On this data we
-# know the exact likelihood, so we can grade the model properly: how far the $-$ELBO is from
-# it, how much of the gap the importance-weighted (IWAE) bound recovers, and what the model
-# has learned. The picture gives the answer for the source post's one-epoch run and for a
-# converged one.
+# know the exact likelihood, so we can grade the model: how far the $-$ELBO is from it, how
+# much the importance-weighted (IWAE) bound recovers, and what the model learned. The
+# picture answers for the source post's one-epoch run and a converged one. It needs the loss of [04 · The loss](04_loss.ipynb), `run_model` from
+# [05 · Training](05_training.ipynb) and the IWAE bound met in 00.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/09_evaluation.ipynb)
 
@@ -84,14 +84,13 @@ plt.show()
 # %% [markdown]
 # **What you will learn**
 #
-# - why this data lets us grade a VAE exactly: the best possible expected negative
-#   log-likelihood is known in closed form, and so is the best one that ignores $z$;
-# - how the $-$ELBO and the IWAE bound compare with the exact NLL, and what the difference
-#   between them says about the encoder;
-# - how a short, well-tuned run (`converged_config`) closes the gap the one-epoch run
-#   leaves;
-# - how many latent dimensions the model uses, why one is enough, and why the exact fits
-#   form a **ridge** with one ELBO and many rates, and where on it the trained VAE lands.
+# - the best expected NLL, and the best that ignores $z$, in closed form;
+# - how the $-$ELBO and the IWAE bound compare with the exact NLL, and what their
+#   difference says about the encoder;
+# - how `converged_config` closes the gap the one-epoch run leaves;
+# - why one latent dimension is enough;
+# - what the KL pays for (the *rate*), why the exact fits form a **ridge**, and where on
+#   it training lands.
 
 # %%
 import torch
@@ -118,23 +117,20 @@ from vae_tutorial.plotting import plot_losses
 # %% [markdown]
 # ## The yardstick: the exact likelihood
 #
-# The data come from a known Gaussian, $\mathbf{x} \sim \mathcal{N}(\boldsymbol{\mu},
-# \Sigma)$ with $\Sigma = \begin{pmatrix} 1 & 0.5 \\ 0.5 & 1 \end{pmatrix}$, so we know the
-# density of every test point exactly (`true_log_prob`). No model beats it on average: by
-# Gibbs' inequality the expected NLL of any model $p_\theta$ is at least the entropy,
+# We know the density of every test point exactly (`true_log_prob`, notebook 01). By
+# Gibbs' inequality no model $p_\theta$ beats it on average:
 #
 # $$
 # \mathbb{E}_{p(\mathbf{x})}\left[-\log p_\theta(\mathbf{x})\right] \;\ge\; H
 # = \tfrac12 \log\!\left((2\pi e)^2 \det\Sigma\right) \approx 2.694 \text{ nats}.
 # $$
 #
-# A decoder that *ignores* $z$ is a single diagonal Gaussian: it fits each coordinate on its
-# own but not their correlation, so its best expected NLL is
+# A decoder that *ignores* $z$ is a single diagonal Gaussian, blind to the correlation; its
+# best expected NLL is
 # $\sum_i \tfrac12\log(2\pi e\,\Sigma_{ii}) \approx 2.838$ nats, the **ignore-$z$
 # baseline** (notebook 05). The difference, about 0.144 nats, is everything $z$ can buy
-# here. Neither number is a wall: an untrained VAE is far above the baseline, and on a
-# finite test set a model can dip a little below the floor. We therefore measure every gap
-# against the exact NLL **of the same test points**.
+# here. Both hold in expectation: on a finite test set a model can dip a little below the
+# floor, so we measure every gap against the exact NLL **of the same test points**.
 
 # %%
 floor_h = gaussian_entropy(SOURCE_COV)
@@ -158,17 +154,14 @@ print(f"trained in the picture cell above: source {len(source_run.train_losses)}
       f"{seconds['converged']:.2f} s")
 
 # %% [markdown]
-# Twenty epochs of batches of 256 (800 steps), 64 hidden units (plenty for a 2-D Gaussian,
-# and cheaper), and a learning rate twenty times larger that decays along a cosine,
-# $\eta_t = \tfrac12\eta_0\,(1 + \cos(\pi t / t_{\max}))$: large steps early, fine ones at
-# the end. The cell that drew the picture trained both with `run_model(cfg, train_data,
-# test_data)` (notebook 05). The settings were chosen on this Gaussian and checked on
-# others (`make bench`).
+# Twenty epochs of batches of 256 (800 steps), 64 hidden units (plenty here, and cheaper),
+# and a learning rate twenty times larger that decays along a cosine,
+# $\eta_t = \tfrac12\eta_0\,(1 + \cos(\pi t / t_{\max}))$. The settings were chosen on
+# this Gaussian and checked on others (`make bench`).
 #
-# The loss curves, with the exact NLL of the test points and the ignore-$z$ baseline. The
-# total is the $-$ELBO, an upper bound on the *model's* $-\log p_\theta(\mathbf{x})$ (up to
-# the Monte-Carlo noise of one sample). The dashed line is the *true* density's NLL, which
-# the model stays above only in expectation, so on these points it can touch or cross it.
+# The loss curves: the total is the $-$ELBO, an upper bound on the *model's* $-\log
+# p_\theta(\mathbf{x})$ (up to the Monte-Carlo noise of one sample); the dashed line, the
+# *true* density's NLL on these points, bounds it only in expectation.
 
 # %%
 for run, name in ((source_run, "source settings (1 epoch)"),
@@ -188,8 +181,7 @@ print("(the way from the ignore-z baseline down to the exact NLL of the test poi
 
 # %% [markdown]
 # Both runs start far above the baseline. The source run ends about halfway down; the
-# converged run reaches the floor, with a KL near $0.55$ nats. We will see that this is
-# the least rate any exact fit can have.
+# converged run reaches the floor, with a KL near $0.55$ nats (a number explained below).
 #
 # ## Three numbers per model: exact NLL, $-$ELBO and IWAE
 #
@@ -204,8 +196,7 @@ show_source(log_weights)
 # %% [markdown]
 # The test loss is a *single-sample* $-$ELBO per point, with a standard error of about 0.01
 # nats over 2,500 points, as large as the gaps we want to see. `negative_elbo` averages
-# $-\log w$ over many draws per point instead (`log_weight_chunks` draws seeded noise and
-# feeds the points through in chunks that fit in memory):
+# $-\log w$ over many draws per point instead:
 
 # %%
 show_source(negative_elbo)
@@ -220,10 +211,9 @@ show_source(negative_elbo)
 # $$
 #
 # and $\mathcal{L}_K \to \log p_\theta(\mathbf{x})$ as $K \to \infty$ whenever
-# $\mathbb{E}_q|\log w|$ is finite. Notebook 10 derives the bound, this condition and the
-# speed: like $1/K$ when the weights have a finite variance. So $-\mathcal{L}_{1000}$ is a
-# close estimate of the model's own NLL; `iwae_nll` computes it. The picture at the top is
-# this sweep on the first 500 test points (against their own exact NLL):
+# $\mathbb{E}_q|\log w|$ is finite (notebook 10 derives both). So $-\mathcal{L}_{1000}$ is
+# a close estimate of the model's own NLL; `iwae_nll` computes it. The picture at the top
+# is this sweep on the first 500 test points:
 
 # %%
 print("IWAE gap above the exact NLL, K =", ks)
@@ -231,9 +221,8 @@ for name, gaps in sweep.items():
     print(f"{name:>9}: " + " ".join(f"{gap:+.4f}" for gap in gaps))
 
 # %% [markdown]
-# Both curves fall with $K$ and flatten out where the model's own NLL is: a few hundredths
-# of a nat above the floor for the source run, within about a thousandth for the converged
-# one (slightly below it is possible on a finite set of points, as said above).
+# Both curves fall with $K$ and flatten out at the model's own NLL: a few hundredths of a
+# nat above the floor for the source run, within about a thousandth for the converged one.
 #
 # ### The ELBO gap
 #
@@ -242,7 +231,8 @@ for name, gaps in sweep.items():
 #
 # $$
 # -\text{ELBO}(\mathbf{x}) = -\log p_\theta(\mathbf{x})
-# + D_{\mathrm{KL}}\!\left(q_\phi(\mathbf{z}|\mathbf{x}) \,\|\, p_\theta(\mathbf{z}|\mathbf{x})\right).
+# + D_{\mathrm{KL}}\!\left(q_\phi(\mathbf{z}|\mathbf{x}) \,\|\,
+#   p_\theta(\mathbf{z}|\mathbf{x})\right).
 # $$
 #
 # Since $-\mathcal{L}_{1000} \ge -\log p_\theta(\mathbf{x})$, the difference
@@ -267,8 +257,8 @@ print(f"converged model, all 2,500 test points: -ELBO gap {conv_elbo_gap:.4f}, "
 
 # %% [markdown]
 # The source run loses a few hundredths of a nat, about half of what $z$ can buy, and
-# roughly half of that loss is the encoder's (its $q_\phi$ is not yet the model's
-# posterior). After convergence both parts are a few thousandths of a nat.
+# roughly half of that loss is the encoder's. After convergence both parts are a few
+# thousandths of a nat.
 #
 # ## How many latent dimensions does the model use?
 #
@@ -294,8 +284,6 @@ width = 0.35
 for shift, values, name in ((-width / 2, source_kl_dims, "source"),
                             (width / 2, kl_dims, "converged")):
     ax.bar(np.arange(len(values)) + shift, values, width, label=f"{name} model")
-ax.axhline(0.5 * np.log(3), color="k", linestyle="--",
-           label="lowest-rate exact fit, $\\frac{1}{2}\\ln 3$")
 ax.set(xticks=range(len(kl_dims)),
        xticklabels=[f"$z_{j + 1}$" for j in range(len(kl_dims))],
        xlabel="latent dimension", ylabel="mean KL (nats/point)",
@@ -304,8 +292,8 @@ ax.legend(loc="center left")
 plt.show()
 
 # %% [markdown]
-# One dimension carries the information; the other has collapsed onto the prior. Why is
-# one enough? A single latent with a linear decoder, $p_\theta(\mathbf{x}|z) =
+# One dimension carries the information; the other has collapsed onto the prior, in the
+# one-epoch run as in the converged one. Why is one enough? A single latent with a linear decoder, $p_\theta(\mathbf{x}|z) =
 # \mathcal{N}(\mathbf{w}z + \mathbf{b}, \Psi)$, $\Psi$ diagonal, has the marginal
 # $\mathcal{N}(\mathbf{b}, \mathbf{w}\mathbf{w}^\top + \Psi)$, and with standard deviations
 # $\sigma_i$ and correlation $\rho$ the choice
@@ -318,10 +306,30 @@ plt.show()
 # gives $w_1 w_2 = \Sigma_{12}$ and $w_i^2 + \psi_i = \Sigma_{ii}$, with $\psi_i > 0$: every
 # non-degenerate 2-D Gaussian is matched exactly with one latent.
 #
+# ## Rate: what the KL pays for
+#
+# The KL term averaged over the data is the model's **rate**, in nats per point. It splits
+# in two,
+#
+# $$
+# \begin{aligned}
+# \mathbb{E}_{p(\mathbf{x})}\, D_{\mathrm{KL}}\big(q_\phi(\mathbf{z}|\mathbf{x}) \,\|\,
+#   p(\mathbf{z})\big)
+# &= I_q(\mathbf{x}; \mathbf{z})
+#   + D_{\mathrm{KL}}\big(q(\mathbf{z}) \,\|\, p(\mathbf{z})\big),
+# \end{aligned}
+# $$
+#
+# where $q(\mathbf{z}) = \mathbb{E}_{p(\mathbf{x})}\, q_\phi(\mathbf{z}|\mathbf{x})$ is the
+# encoder's average over the data and $I_q$ the mutual information of $\mathbf{x}$ and
+# $\mathbf{z}$ under $p(\mathbf{x})\, q_\phi(\mathbf{z}|\mathbf{x})$. Both terms are
+# non-negative: the rate bounds the information $\mathbf{z}$ carries from above, and equals
+# it when the encoder's average is the prior.
+#
 # ## The exact fits form a ridge
 #
-# For isotropic noise $\Psi = \sigma^2 I$ this is probabilistic PCA (Tipping & Bishop,
-# 1999): with eigenvalues $\lambda = (1.5, 0.5)$ of $\Sigma$, $\mathbf{w} = \pm(0.707,
+# With isotropic noise $\Psi = \sigma^2 I$ the one-latent fit above is probabilistic PCA
+# (Tipping & Bishop, 1999): with eigenvalues $\lambda = (1.5, 0.5)$ of $\Sigma$, $\mathbf{w} = \pm(0.707,
 # 0.707)$ and $\sigma^2 = 0.5$. Its posterior is Gaussian with an $\mathbf{x}$-independent
 # variance,
 #
@@ -330,8 +338,8 @@ plt.show()
 # S\right), \qquad S = \frac{1}{1 + \mathbf{w}^\top\Psi^{-1}\mathbf{w}} = \frac13,
 # $$
 #
-# and its *rate*, the average KL to the prior (here the mutual information of $\mathbf{x}$
-# and $z$), is $-\tfrac12\log S = \tfrac12\ln 3 \approx 0.549$ nats.
+# and its rate is $-\tfrac12\log S = \tfrac12\ln 3 \approx 0.549$ nats, all of it
+# information: an exact fit's encoder averages to the prior.
 
 # %%
 show_source(linear_optimum)
@@ -343,9 +351,9 @@ show_source(linear_optimum)
 # $\Psi = sI$, any $0 < s \le \lambda_2 = 0.5$ gives an exact fit,
 # $W = U \operatorname{diag}(\sqrt{\lambda_1 - s}, \sqrt{\lambda_2 - s})$, with posterior
 # covariance $\operatorname{diag}(s/\lambda_1, s/\lambda_2)$ and rate
-# $\tfrac12\ln(0.75/s^2)$, unbounded as $s \to 0$ (`isotropic_exact_fit`). The one-latent
-# factor-analysis fits with unequal noise are exact too. We score several in closed form
-# (`linear_elbo`, the exact posterior as encoder) against the exact log-likelihood:
+# $\tfrac12\ln(0.75/s^2)$, unbounded as $s \to 0$ (`isotropic_exact_fit`). One-latent fits
+# with unequal noise are exact too. We score several in closed form (`linear_elbo`, the
+# exact posterior as encoder):
 
 # %%
 b = np.array(SOURCE_MU)
@@ -368,28 +376,27 @@ print(f"lowest rate on the ridge {min(r for r, _ in ridge):.4f}; "
       f"Wyner's common information {wyner:.4f}")
 
 # %% [markdown]
-# The ELBO is **flat** along the ridge: every exact fit has $\text{ELBO} = \log
-# p(\mathbf{x})$, at rates from $\tfrac12\ln 3$ to over 4 nats. The bottom is not special
-# to linear fits. Any exact fit whose decoder factorises, $p_\theta(\mathbf{x}|\mathbf{z})
-# = p_\theta(x_1|\mathbf{z})\,p_\theta(x_2|\mathbf{z})$ as the VAE's diagonal Gaussian does,
-# makes $x_1$ and $x_2$ independent given $\mathbf{z}$. The least $I(\mathbf{x};\mathbf{z})$
-# of such a $\mathbf{z}$ is Wyner's common information (Wyner, 1975), for a Gaussian pair
-# $\tfrac12\log\frac{1 + |\rho|}{1 - |\rho|} = \tfrac12\ln 3$ at $\rho = 0.5$ (Xu, Liu &
-# Chen, 2013). So *no* exact fit, linear or not, has a lower rate.
+# The ELBO is **flat** along the ridge: every exact fit with its posterior as encoder has
+# $\text{ELBO} = \log p(\mathbf{x})$, at rates from $\tfrac12\ln 3$ to over 4 nats. The
+# bottom is not special to linear fits. When the bound is tight, the rate is
+# $I(\mathbf{x};\mathbf{z})$; a decoder that factorises, $p_\theta(\mathbf{x}|\mathbf{z}) =
+# p_\theta(x_1|\mathbf{z})\,p_\theta(x_2|\mathbf{z})$ as the VAE's diagonal Gaussian does,
+# makes $x_1$ and $x_2$ independent given $\mathbf{z}$, and the least
+# $I(\mathbf{x};\mathbf{z})$ of such a $\mathbf{z}$ is Wyner's common information (Wyner,
+# 1975): $\tfrac12\log\frac{1 + |\rho|}{1 - |\rho|} = \tfrac12\ln 3$ at $\rho = 0.5$ (Xu,
+# Liu & Chen, 2013). So no exact fit *with a tight bound*, linear or not, has a lower
+# rate. Without one it can: an exact-fit decoder with an encoder equal to the prior pays a
+# KL of 0, at an ELBO below $\log p(\mathbf{x})$.
 #
-# The trained VAE reached the ridge; *which* point it reached is a separate question that
-# the ELBO does not answer. A plausible reason for the bottom: training starts near rate
-# zero (an untrained encoder is close to the prior), the loss falls until the model reaches
-# the ridge, and there nothing pushes it along. We measure rather than prove it: below for
-# this seed, in exercise 1 for another.
+# ## Where on the ridge training lands
 #
-# ### What the VAE learned, side by side
+# The ELBO does not say which point of the ridge training reaches. A plausible reason for
+# the bottom: training starts near rate zero (an untrained encoder is close to the prior)
+# and nothing pushes it along the ridge once there. We measure it, here and in exercise 1.
 #
-# The prior is unchanged by rotations of $\mathbf{z}$, but a diagonal $q_\phi$ is not
-# (Rolinek et al., 2019): the only symmetries that keep every posterior diagonal are
-# permutations and sign flips of the axes. So we compare what does not depend on them
-# (rate, posterior variance, decoder noise, $|\mathbf{w}|$) and align the sign of the
-# active dimension by correlation.
+# A diagonal $q_\phi$ is unchanged only by permutations and sign flips of the axes
+# (Rolinek et al., 2019), so we compare what does not depend on them and align the sign
+# of the active dimension by correlation.
 
 # %%
 model = conv_run.model
@@ -420,18 +427,17 @@ for name, exact_value, learned in rows:
 
 # %% [markdown]
 # This run sits at the lowest-rate point, to within a few hundredths: rate $\approx
-# \tfrac12\ln 3$, posterior variance $\approx \tfrac13$ in the active dimension, decoder
-# noise $\approx 0.5$, and an encoder mean that is, up to sign, the exact posterior mean
-# (strictly, the encoder approximates the posterior of the *trained* decoder, which is close
-# to this fit; the largest differences are at extreme points, where training data are
-# sparse). Nothing told the tanh networks to be linear, nor to pick this point of the ridge.
+# \tfrac12\ln 3$, posterior variance $\approx \tfrac13$, decoder noise $\approx 0.5$, and
+# an encoder mean that is, up to sign, the exact posterior mean (the largest differences
+# are at extreme points, where training data are sparse). Nothing told the tanh networks
+# to be linear, nor to pick this point of the ridge.
 #
 # ## Exercises
 #
 # **1. Another seed.** Train `converged_config` with seed 2. Which facts must hold (they
 # follow from reaching the ridge), and which are only a tendency? Predict both.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # Must hold (up to training error): -ELBO within ~0.01 of the exact NLL; for an exact
 # fit, a rate of at least Wyner's 1/2 ln 3 = 0.549.  A tendency: a rate near that
 # bottom, with one active latent.  Measured for seeds 0-7 while writing this page:
@@ -442,14 +448,13 @@ kl_s = kl_per_dimension(run_s.model, test_data)
 gap_s = run_s.test_losses[-1, 0] - exact_mean
 print(f"seed 2: -ELBO gap {gap_s:+.4f}, rate {kl_s.sum():.4f}, "
       f"KL per dim {kl_s.round(4)}")
-assert abs(gap_s) < 0.02  # on the ridge (single-sample test loss: ~0.01 noise)
-assert abs(kl_s.sum() - 0.5 * np.log(3)) < 0.05 and kl_s.min() < 0.02  # the tendency
+assert kl_s.shape == (2,)  # seed 2's numbers: checked at the end
 
 # %% [markdown]
 # **2. A point of your own on the ridge.** For $s = 0.1$, predict the posterior variances
 # and the rate, then check that the ELBO still equals the exact log-likelihood.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # S = diag(s / lambda) = (0.1 / 1.5, 0.1 / 0.5) = (0.067, 0.2); rate 1/2 ln(0.75 / 0.01)
 # = 2.159 nats, four times the lowest rate, at the same ELBO.
 fit = isotropic_exact_fit(SOURCE_COV, 0.1)
@@ -465,7 +470,7 @@ assert np.allclose(elbo, -exact_test, atol=1e-9)
 # predict what $z$ can buy (the ignore-$z$ baseline minus the entropy) and the least rate of
 # an exact fit. (Hint: both depend only on the correlation.)
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # baseline - H = 1/2 log(Sigma_11 Sigma_22 / det Sigma) = -1/2 log(1 - rho^2); here
 # rho = -2.4 / (2 * 1.5) = -0.8, so -1/2 log(0.36) = 0.511 nats.  The least rate is
 # Wyner's 1/2 log(1.8 / 0.2) = 1/2 ln 9 = 1.099 nats: more than z can buy in likelihood.
@@ -480,68 +485,77 @@ assert np.isclose(least_rate, linear_optimum(other, "diagonal").rate)
 # %% [markdown]
 # ## Summary
 #
-# - On Gaussian data the best *expected* NLL is the entropy, $H \approx 2.694$ nats, and a
-#   decoder that ignores $z$ cannot beat $2.838$ in expectation (the ignore-$z$ baseline).
-#   We measured every model against the exact NLL of the very points it was scored on.
-# - The source post's one-epoch run covers only about half of the 0.144 nats that $z$ can
-#   buy, roughly half of its loss an ELBO gap (encoder $\neq$ posterior);
-#   `converged_config` (800 cosine-decayed Adam steps of a 64-unit network, about a
-#   second) leaves a few thousandths of a nat.
-# - The IWAE bound falls with $K$ towards the model's own NLL; $-$ELBO minus
-#   $-\mathcal{L}_{1000}$ is a lower bound on the encoder's KL to the posterior.
-# - The exact fits form a **ridge**: one- and two-latent fits with rates from $\tfrac12\ln
-#   3$ upwards all have ELBO $= \log p(\mathbf{x})$; no exact fit with a factorised decoder
-#   has a lower rate (Wyner's common information).
-# - Training reached the ridge, and in this run its lowest-rate point: rate, posterior
-#   variance, decoder noise and posterior means match the PPCA fit up to a sign flip. That
-#   is a measured tendency of training, not a property of the ELBO.
+# - The floor is the entropy, $H \approx 2.694$ nats; a decoder that ignores $z$ gets
+#   $2.838$ at best (both in expectation). We grade on the exact NLL of the same points.
+# - The one-epoch run covers about half of the 0.144 nats $z$ can buy, roughly half of
+#   its loss an ELBO gap; `converged_config` leaves a few thousandths of a nat.
+# - $-$ELBO minus $-\mathcal{L}_{1000}$ is a lower bound on the encoder's KL to the
+#   posterior.
+# - The rate is $I_q(\mathbf{x};\mathbf{z}) + D_{\mathrm{KL}}(q(\mathbf{z}) \,\|\,
+#   p(\mathbf{z}))$. The exact fits form a **ridge** of rates from $\tfrac12\ln 3$ up,
+#   all with ELBO $= \log p(\mathbf{x})$; with a tight bound, none has a lower rate
+#   (Wyner's common information).
+# - This run landed at the ridge's lowest-rate point: a measured tendency of training, not
+#   a property of the ELBO.
 #
-# Next: **10 · Derivations**, where the ELBO, the Gaussian KL and the IWAE bound are derived
-# and each step is checked numerically.
+# **Next:** [10 · Derivations, checked numerically](10_derivations.ipynb) derives the ELBO,
+# the Gaussian KL and the IWAE bound, and checks each step numerically.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
-# Checks: the numbers this page states, for this seed (and the rules behind them).
-# The yardstick
-assert abs(floor_h - 2.694) < 5e-4 and abs(baseline - 2.838) < 5e-4
-assert abs(baseline - floor_h - 0.144) < 5e-4  # what z can buy
-assert abs(exact_mean - floor_h) < 0.05  # a finite sample sits near its expectation
-# Two models: both start above the baseline; one epoch gets about halfway; the KL
-for run in runs.values():
-    assert run.test_losses[0, 0] > baseline  # untrained: worse than ignoring z
-source_share = (baseline - source_run.test_losses[-1, 0]) / (baseline - exact_mean)
-assert 0.3 < source_share < 0.75  # one epoch: roughly halfway from baseline to floor
-assert abs(conv_run.test_losses[-1, 2] - 0.55) < 0.03  # converged run's KL, this seed
-# The IWAE sweep: an upper bound up to finite-sample noise, non-increasing in K
-for name in sweep:
-    assert np.all(sweep[name] > -0.005), name
-    assert np.all(np.diff(sweep[name]) < 2e-3), name
-assert sweep["source"][0] > sweep["source"][-1] + 0.01  # K matters for a poor encoder
-assert 0.01 < sweep["source"][-1] < 0.05 and abs(sweep["converged"][-1]) < 0.002
-# The ELBO gap: the converged_config targets; the 1-epoch run's loss, half the encoder's
-assert conv_elbo_gap < 0.01 and conv_iwae_gap < 0.002
-assert abs(sweep["converged"][-1] - sweep["converged"][-2]) < 0.001  # K = 100 suffices
-assert 0.03 < table["source"][0] < 0.12
-assert table["source"][2] > 0.35 * table["source"][0]
-assert abs(baseline_gap - (baseline - floor_h)) < 0.03  # ~0.144 on these 500 points
-assert table["source"][0] < 0.75 * baseline_gap  # "about half of what z can buy"
-# Latent dimensions: one active unit (seed 0)
-assert (activity > 0.01).sum() == 1 and kl_dims.min() < 0.01
-# The ridge: the PPCA point, its rate, Wyner's bound, rates up to over 4 nats
-assert np.allclose(np.abs(opt.w), np.sqrt(0.5)) and np.allclose(opt.psi, 0.5)
-assert abs(opt.posterior_var - 1 / 3) < 1e-12
-assert abs(opt.rate - 0.5 * np.log(3)) < 1e-12
-rates = np.array([r for r, _ in ridge])
-assert np.isclose(rates.min(), 0.5 * np.log(3)) and rates.max() > 4
-assert np.isclose(wyner, 0.5 * np.log(3)) and np.all(rates >= wyner - 1e-12)
-# ... and by Monte Carlo through the package's VAE, for a two-latent point (s = 0.25)
-two_latent = isotropic_exact_fit(SOURCE_COV, 0.25)
-mc_gap = negative_elbo(linear_vae(two_latent.w, two_latent.psi, b), test_data, 50,
-                       seed=4) - exact_mean
-assert abs(mc_gap) < 0.01
-# Where on the ridge this seed's run landed (a tendency, not what the ELBO requires)
-assert abs(kl_dims.sum() - opt.rate) < 0.05
-assert abs(var_q[:, active].mean() - opt.posterior_var) < 0.03
-assert np.allclose(decoder_var, opt.psi, atol=0.05) and corr > 0.99
-assert np.median(err) < 0.05 and err.max() > 5 * np.median(err)
-assert abs(post_mean[err.argmax(), 0]) > 2 * post_mean[:, 0].std()  # worst: an extreme
-print("all checks passed")
+# Checks: the numbers this page states, at its own settings (and the rules behind them).
+from vae_tutorial import own_settings
+
+fields = ("seed", "num_epochs", "lr", "hidden_dim", "batch_size", "lr_schedule")
+pages = {"source": (source_cfg, default_config()),
+         "converged": (conv_cfg, converged_config())}
+changed = {f"{name}.{k}": (cfg[k], page[k])
+           for name, (cfg, page) in pages.items() for k in fields}
+if own_settings(seed=0, **changed):
+    # The yardstick
+    assert abs(floor_h - 2.694) < 5e-4 and abs(baseline - 2.838) < 5e-4
+    assert abs(baseline - floor_h - 0.144) < 5e-4  # what z can buy
+    assert abs(exact_mean - floor_h) < 0.05  # a finite sample sits near its expectation
+    # Two models: both start above the baseline; one epoch gets about halfway; the KL
+    for run in runs.values():
+        assert run.test_losses[0, 0] > baseline  # untrained: worse than ignoring z
+    source_share = (baseline - source_run.test_losses[-1, 0]) / (baseline - exact_mean)
+    assert 0.3 < source_share < 0.75  # one epoch: roughly halfway down
+    assert abs(conv_run.test_losses[-1, 2] - 0.55) < 0.03  # the converged KL
+    # The IWAE sweep: an upper bound up to finite-sample noise, non-increasing in K
+    for name in sweep:
+        assert np.all(sweep[name] > -0.005), name
+        assert np.all(np.diff(sweep[name]) < 2e-3), name
+    assert sweep["source"][0] > sweep["source"][-1] + 0.01  # K matters, poor encoder
+    assert 0.01 < sweep["source"][-1] < 0.05 and abs(sweep["converged"][-1]) < 0.002
+    # The ELBO gap: converged_config's targets; the 1-epoch loss, half the encoder's
+    assert conv_elbo_gap < 0.01 and conv_iwae_gap < 0.002
+    assert abs(sweep["converged"][-1] - sweep["converged"][-2]) < 0.001  # K=100 enough
+    assert 0.03 < table["source"][0] < 0.12
+    assert table["source"][2] > 0.35 * table["source"][0]
+    assert abs(baseline_gap - (baseline - floor_h)) < 0.03  # ~0.144 on these 500 points
+    assert table["source"][0] < 0.75 * baseline_gap  # "about half of what z can buy"
+    # Latent dimensions: one active unit (seed 0)
+    assert (activity > 0.01).sum() == 1 and kl_dims.min() < 0.01
+    # The ridge: the PPCA point, its rate, Wyner's bound, rates up to over 4 nats
+    assert np.allclose(np.abs(opt.w), np.sqrt(0.5)) and np.allclose(opt.psi, 0.5)
+    assert abs(opt.posterior_var - 1 / 3) < 1e-12
+    assert abs(opt.rate - 0.5 * np.log(3)) < 1e-12
+    rates = np.array([r for r, _ in ridge])
+    assert np.isclose(rates.min(), 0.5 * np.log(3)) and rates.max() > 4
+    assert np.isclose(wyner, 0.5 * np.log(3)) and np.all(rates >= wyner - 1e-12)
+    # ... and by Monte Carlo through the package's VAE, a two-latent point (s = 0.25)
+    two_latent = isotropic_exact_fit(SOURCE_COV, 0.25)
+    mc_gap = negative_elbo(linear_vae(two_latent.w, two_latent.psi, b), test_data, 50,
+                           seed=4) - exact_mean
+    assert abs(mc_gap) < 0.01
+    # Where on the ridge this seed's run landed (a tendency, not what the ELBO requires)
+    assert abs(kl_dims.sum() - opt.rate) < 0.05
+    assert abs(var_q[:, active].mean() - opt.posterior_var) < 0.03
+    assert np.allclose(decoder_var, opt.psi, atol=0.05) and corr > 0.99
+    assert np.median(err) < 0.05 and err.max() > 5 * np.median(err)
+    assert abs(post_mean[err.argmax(), 0]) > 2 * post_mean[:, 0].std()  # worst: extreme
+    # Exercise 1, seed 2: on the ridge (single-sample test loss: ~0.01 noise), and the
+    # tendency: near the lowest rate, one active latent
+    assert abs(gap_s) < 0.02
+    assert abs(kl_s.sum() - 0.5 * np.log(3)) < 0.05 and kl_s.min() < 0.02
+    print("all checks passed")

@@ -50,7 +50,8 @@ def plot_losses(result, floor=None, ceiling=None):
     for col, (ax, name) in enumerate(zip(axes, LOSS_NAMES)):
         ax.plot(np.arange(1, len(result.train_losses) + 1), result.train_losses[:, col],
                 lw=0.8, alpha=0.7, label="train (per step)")
-        ax.plot(test_steps, result.test_losses[:, col], "o-", label="test (per epoch)")
+        # markers only: a line between two epochs would suggest a steady decline
+        ax.plot(test_steps, result.test_losses[:, col], "o", label="test (per epoch)")
         ax.set(title=name, xlabel="training step", ylabel="nats per data point")
     for value, label, style in ((floor, "exact NLL (floor)", "k--"),
                                 (ceiling, "decoder ignores z", "r:")):
@@ -181,7 +182,8 @@ def plot_reparameterization_graph(ax, reparameterized: bool):
 def plot_vae_diagram(ax=None):
     """The VAE at a glance, left to right: data x, the encoder q_phi(z|x), a latent z,
     the decoder p_theta(x|z), and x again; the prior p(z) = N(0, I) feeds z from above.
-    Under it, what each half does and the loss that trains both.
+    Under it, what each half does and the loss that trains both: the negative ELBO, with
+    the expectation over q_phi(z|x) written out (one draw of z estimates it).
 
     Draws on ``ax`` (a new 9 x 3 inch figure when None) and returns it.  The first
     picture of ``notebooks/00_vae_in_one_page``.
@@ -215,7 +217,8 @@ def plot_vae_diagram(ax=None):
         ax.plot([x0, x0, x1, x1], [0.85, 0.75, 0.75, 0.85], color=color, lw=1.2)
         ax.text((x0 + x1) / 2, 0.55, text, color=color, ha="center", va="top",
                 fontsize=10)
-    ax.text(5.0, -0.15, r"loss $= -\log p_\theta(\mathbf{x} \mid \mathbf{z})"
+    ax.text(5.0, -0.15, r"loss $= -\mathbb{E}_{q_\phi(\mathbf{z} \mid \mathbf{x})}"
+            r"\left[\log p_\theta(\mathbf{x} \mid \mathbf{z})\right]"
             r" + \mathrm{KL}\left(q_\phi(\mathbf{z} \mid \mathbf{x}) \,\|\,"
             r" p(\mathbf{z})\right)$  (the negative ELBO)", ha="center", va="center",
             fontsize=10.5)
