@@ -1,5 +1,5 @@
-"""Notebook helpers: the set-up line every notebook runs, showing the package's real source,
-and the switch that lets a page's checks respect a reader's experiment."""
+"""Notebook helpers: the set-up line every notebook runs, showing the package's real
+source, and the switch that lets a page's checks respect a reader's experiment."""
 
 from __future__ import annotations
 
@@ -39,35 +39,36 @@ def show_source(obj):
 
 
 def own_settings(seed: int | None = None, **settings) -> bool:
-    """True when the page runs at its own settings, so its checks cell asserts the numbers
-    it states; else print one line naming what differs and return False.
+    """True when the page runs at its own settings, so that its checks cell asserts the
+    numbers it states; else print what differs and return False.
 
     A page's checks cell opens with, for example,
 
         if own_settings(seed=0, num_epochs=(cfg.num_epochs, 20)):
             assert ...
 
-    `seed` is the page's seed, compared with the one given to `setup_notebook`; every other
-    keyword is `(value now, the page's value)`. A reader who changed any of them (a seed, an
-    epoch count, a width) gets one line instead of a failing assert written for the page's
-    own numbers; at the page's own settings (as under `make test`) nothing is weakened."""
+    `seed` is the page's seed, compared with the one given to `setup_notebook`; every
+    other keyword is `(value now, the page's value)`. A reader who changed any of them
+    (a seed, an epoch count, a width) gets one line instead of a failing assert
+    written for the page's own numbers; at the page's own settings (as under
+    `make test`) nothing is weakened."""
     changed = {}
     if seed is not None:
         if not _SETUP_SEED:
-            raise ValueError("own_settings: seed given but setup_notebook was never called")
+            raise ValueError("own_settings: seed given, but setup_notebook never ran")
         if _SETUP_SEED[0] != seed:
             changed["seed"] = (_SETUP_SEED[0], seed)
     for name, pair in settings.items():
         if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise ValueError(f"own_settings: {name} must be (value now, the page's value), "
-                             f"got {pair!r}")
+            raise ValueError(f"own_settings: {name} must be (value now, the page's "
+                             f"value), got {pair!r}")
         now, page = pair
         if now != page:
             changed[name] = (now, page)
     if changed:
         what = ", ".join(f"{k} {now!r} (the page's: {page!r})"
                          for k, (now, page) in changed.items())
-        print(f"Checks skipped: you changed {what}. The numbers in the text are for the "
-              "page's own settings; yours are above.")
+        print(f"Checks skipped: you changed {what}. The numbers in the text are for "
+              "the page's own settings; yours are printed above.")  # one line
         return False
     return True
