@@ -401,8 +401,7 @@ plt.show()
 # **Small** $\sigma^2$: both directions active (rate about 2.85 nats). **Learned**: one
 # direction carries the code (0.55 nats), the means lie on the first principal axis and
 # the noise supplies the rest, the 2-D face of "blurry samples". **Large** $\sigma^2 >
-# \lambda_1$: collapse already at $\beta = 1$. Fixing $\sigma^2$ is choosing $\beta$:
-# only $\beta\sigma^2$ decides what the code keeps.
+# \lambda_1$: collapse already at $\beta = 1$. Fixing $\sigma^2$ is choosing $\beta$.
 #
 # ## KL warm-up at β = 8: a schedule, not a cure
 #
@@ -459,15 +458,15 @@ axes[1].set(xlabel="epoch", ylabel="test rate $R$ (nats per image)",
 for ax in axes:
     ax.legend()
 plt.show()
-no_warmup, warm = digits[0], digits[10]
+no_warmup, warm = digits[warmups[0]], digits[warmups[-1]]
 
 # %% [markdown]
 # With warm-up more dimensions stay in use and the test NLL is lower by a few nats. Yet
 # on the number both runs minimise, $D + 8R$, it is *worse*. The right panel shows why:
 # while the weight is small the code is used freely; once it reaches 8 the rate is
 # squeezed, and it keeps falling until the cosine schedule takes the learning rate to
-# zero, then freezes. Warm-up left training short of its optimum, as early stopping
-# would; the lower NLL comes with stopping there, since at $\beta = 8$ the objective is
+# zero, then freezes. Warm-up left training short of where the other run got, as early
+# stopping would; the lower NLL comes with stopping there, since at $\beta = 8$ the objective is
 # not the likelihood. (For Gaussian data a large $\beta$ *asks* for collapse; for the
 # digits there is no closed form.) Warm-up at $\beta = 1$, where collapse is not the
 # optimum, is not tested here. The bench repeats the pair for three seeds:
