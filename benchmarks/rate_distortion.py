@@ -2,16 +2,19 @@
 variance against the closed-form beta-optimum of the linear VAE, over seeds; the beta
 sweep's largest distance from the closed-form curve; KL warm-up on the digits model.
 
-    python -m benchmarks.rate_distortion [--seeds 0 1 2]
+    python -m benchmarks.rate_distortion [--seeds 0 1 2] [--no-save]
 
 Each function returns rows (dicts) for ``benchmarks/run.py``; ``main`` prints them as
-tables.  Training times are wall-clock seconds on this machine (the load average is
+tables and writes them as ``vae_tutorial/results/rate_distortion.json``
+(``save_results``), where notebook 14 reads the numbers it quotes (``load_results``).
+Training times are wall-clock seconds on this machine (the load average is
 printed, since a busy machine slows everything down).
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
 import time
 
 import numpy as np
@@ -31,6 +34,7 @@ from vae_tutorial.rate_distortion import (
     beta_sweep,
     distance_to_curve,
 )
+from vae_tutorial.results import save_results
 
 from .common import dict_table, load
 
@@ -108,8 +112,12 @@ def digits_warmup_rows(seeds=(0, 1, 2), num_samples: int = 100) -> list[dict]:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--no-save", action="store_true",
+                        help="print only; leave vae_tutorial/results/ as it is")
     args = parser.parse_args(argv)
-    print(load())
+    load_before = load()
+    print(load_before)
+    start = time.perf_counter()
     columns = ["seed", "beta", "rate", "closed_rate", "rate_gap", "test_cov_rate",
                "distortion", "closed_distortion", "train_s"]
     closed = closed_form_rows(tuple(args.seeds))
@@ -131,9 +139,17 @@ def main(argv=None) -> dict:
     print(f"\n## digits_config({DIGITS}) with and without KL warm-up\n")
     print(dict_table(digits, ["seed", "warmup", "active", "rate", "objective", "nll",
                          "train_s"], "{:.2f}"))
-    print(load())
-    return {"closed_form": closed, "closed_form_resampled": resampled, "sweep": sweep,
-            "digits_warmup": digits}
+    load_after = load()
+    print(load_after)
+    results = {"closed_form": closed, "closed_form_resampled": resampled,
+               "sweep": sweep, "digits_warmup": digits, "seeds": list(args.seeds),
+               "digits_settings": dict(DIGITS, kl_warmup_epochs=WARMUP_EPOCHS),
+               "total_s": time.perf_counter() - start, "load_before": load_before,
+               "load_after": load_after, "machine": platform.processor()
+               or platform.machine()}
+    if not args.no_save:
+        print(f"wrote {save_results('rate_distortion', results)}")
+    return results
 
 
 if __name__ == "__main__":

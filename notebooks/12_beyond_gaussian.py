@@ -1,10 +1,12 @@
 # %% [markdown]
 # # 12 · Beyond the Gaussian: the model's own likelihood and its true posterior
 #
-# On Gaussian data a VAE can only succeed, so the exact yardstick of notebook 09 never
-# bites. Here the data is a mixture of Gaussians, still with an exact density, and the
-# latent stays 2-D, so the model's own likelihood and its true posterior can be computed
-# on a grid instead of guessed from samples.
+# On the source Gaussian even a linear decoder can fit the data exactly, so notebook
+# 09's exact yardstick measures only how far training got, never what a VAE cannot
+# fit. Here the data is a mixture of Gaussians, still with an exact density, and the
+# latent stays 2-D, so the model's own likelihood and its true posterior can be
+# computed on a grid instead of guessed from samples. It needs the exact NLL, IWAE and
+# `converged_config` of notebook 09.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/12_beyond_gaussian.ipynb)
 
@@ -121,7 +123,7 @@ show_source(GaussianMixture.sample)
 # standard deviation 0.3 each), a skewed blob made of two unequal Gaussians, and a curved
 # "banana" (seven Gaussians strung along a parabola). This notebook trains on the
 # skewed blob and the ring; a VAE of the banana, over three seeds, is in notebook 13's
-# table. Each density's mass on the picture's grid is about one. Bad parameters are
+# picture. Each density's mass on the picture's grid is about one. Bad parameters are
 # caught: the weights must be positive and sum to one, every covariance must be positive
 # definite.
 
@@ -248,7 +250,8 @@ for name, err in (("source model", err_src), ("ring model", err_ring)):
 
 # %%
 data = {"skewed": mixture_dataset("skewed", seed=0), "ring": (ring_train, ring_test)}
-models = {"skewed": run_model(converged_config(progress=False), *data["skewed"]).model,
+configs = {"skewed": converged_config(progress=False), "ring": ring_cfg}
+models = {"skewed": run_model(configs["skewed"], *data["skewed"]).model,
           "ring": ring_model}
 axis_x = np.linspace(-4.5, 5.5, 41)
 grid_x = np.stack(np.meshgrid(axis_x, axis_x, indexing="xy"), -1).reshape(-1, 2)
@@ -260,7 +263,7 @@ for row, name in zip(axes, ("skewed", "ring")):
     learned = np.exp(-quadrature_nll(models[name], grid_x, True, num_points=100))
     learned_mass[name] = learned.sum() * cell_x
     true = np.exp(presets[name].log_prob(grid_x))
-    samples = generate_samples(ring_cfg, models[name], 2000, True, generator)
+    samples = generate_samples(configs[name], models[name], 2000, True, generator)
     levels = np.linspace(0, true.max(), 15)
     for ax, values, title in ((row[0], true, "exact density"),
                               (row[1], learned, "VAE density (quadrature)")):
@@ -332,7 +335,7 @@ print("correlation of z_1 and z_2 under the true posterior:", np.round(correlati
 # NLL with a $10 \times 10$ grid on $[-6, 6]^2$ (cells of side 1.2): too high, too low,
 # or unpredictable? Then check `grid_error` on it.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # Unpredictable in sign: the midpoint rule samples the integrand at 100 points, and a
 # posterior narrower than a cell can fall between nodes (too high an NLL) or sit on one
 # (too low). What is predictable is that grid_error flags it.
@@ -341,14 +344,14 @@ fine = err_ring["nll"]  # the same 100 points on the 200 x 200 grid
 coarse_err = grid_error(ring_model, x_ring, num_points=10)
 print(f"10 x 10: {coarse:.4f}, 200 x 200: {fine:.4f}; halving the coarse spacing moves "
       f"it by {coarse_err['halved_spacing']:+.4f}")
-assert abs(coarse - fine) > 0.01 and abs(coarse_err["halved_spacing"]) > 0.01
+assert np.isfinite(coarse) and np.isfinite(coarse_err["halved_spacing"])
 
 # %% [markdown]
 # **2. Well-separated modes.** Move the ring's modes far apart (radius 100, same
 # standard deviation). Predict the exact NLL of a point at the centre of a mode,
 # compared with one Gaussian of standard deviation 0.3.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # Far apart, only the nearest component counts: log p = log(1/8) + log N(x | m, 0.09 I),
 # so the NLL rises by exactly log 8 = 2.079 nats over the single Gaussian's.
 far = ring_mixture(radius=100.0)
@@ -362,13 +365,13 @@ assert np.isclose(-far.log_prob(centre)[0], single + np.log(8))
 # $-$ELBO, IWAE with $K = 10$, IWAE with $K = 1000$ and the quadrature NLL on the same
 # 100 points.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # -ELBO >= IWAE(10) >= IWAE(1000) >= quadrature NLL: the bounds tighten with K, and the
 # last gap closes only as K grows without bound (each, up to its Monte-Carlo noise).
 ladder = [negative_elbo(ring_model, x_ring, 1000, seed=1),
           iwae_nll(ring_model, x_ring, 10), iwae_nll(ring_model, x_ring, 1000), fine]
 print(" >= ".join(f"{v:.4f}" for v in ladder))
-assert all(a > b for a, b in zip(ladder, ladder[1:]))
+assert ladder[0] > ladder[-1]  # the -ELBO bounds the likelihood
 
 # %% [markdown]
 # ## Summary
@@ -390,23 +393,37 @@ assert all(a > b for a, b in zip(ladder, ladder[1:]))
 # narrows each.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
-# Checks: the numbers this page states, for this seed (and the rules behind them).
-# One ring model serves the whole page; every preset is a density (mass ~1)
-assert ring_model is models["ring"]
+# Checks: the numbers this page states, at its own settings (and the rules behind them).
+from vae_tutorial import own_settings
+
+# Every preset is a density (mass ~1); quadrature meets the linear closed form below
+# 1e-6 here (1e-4 on 2,500 points in the bench); the grid posteriors are normalised
 assert all(abs(m - 1) < 1e-3 for m in masses.values()), masses
-# Quadrature: the linear closed form below 1e-6 here (1e-4 on 2,500 points in the
-# bench), IWAE (K = 1000) to about 1e-4
 assert linear_err < 1e-6 and bench["quadrature"][0]["linear_max_err"] < 1e-4
-assert abs(quad_src - iwae_src) < 5e-4
+h_z = z_axis[1] - z_axis[0]
+assert np.allclose(posterior.sum((1, 2)) * h_z**2, 1.0)
 # The bench's timings: IWAE faster for the 64-unit decoder, quadrature for 512 units
 small, large = bench["quadrature"]
 assert small["iwae1000_s"] < small["quad_s"] and large["quad_s"] < large["iwae1000_s"]
-# Both grid errors below 1e-6 nats on both models
-for err in (err_src, err_ring):
-    assert abs(err["halved_spacing"]) < 1e-6 and abs(err["wider_box"]) < 1e-6
-# The learned densities integrate to ~1 on the x-grid
-assert all(abs(m - 1) < 0.02 for m in learned_mass.values()), learned_mass
-# The grid posteriors are normalised; the true posteriors are correlated (tilted)
-h_z = z_axis[1] - z_axis[0]
-assert np.allclose(posterior.sum((1, 2)) * h_z**2, 1.0)
-assert np.abs(correlation).max() > 0.2
+# Exercise 2: far apart, the NLL at a mode is the single Gaussian's plus log 8
+assert np.isclose(-far.log_prob(centre)[0], single + np.log(8))
+ring_fields = ("seed", "hidden_dim", "hidden_layers", "lr", "num_epochs")
+page_ring = dict(hidden_dim=128, hidden_layers=2, lr=5e-3, num_epochs=10)
+page_ring = converged_config(progress=False, **page_ring)
+if own_settings(seed=0, **{f"ring_cfg.{k}": (ring_cfg[k], page_ring[k])
+                           for k in ring_fields}):
+    # One ring model serves the whole page
+    assert ring_model is models["ring"]
+    # IWAE (K = 1000) meets the quadrature to about 1e-4
+    assert abs(quad_src - iwae_src) < 5e-4
+    # Both grid errors below 1e-6 nats on both models
+    for err in (err_src, err_ring):
+        assert abs(err["halved_spacing"]) < 1e-6 and abs(err["wider_box"]) < 1e-6
+    # The learned densities integrate to ~1 on the x-grid
+    assert all(abs(m - 1) < 0.02 for m in learned_mass.values()), learned_mass
+    # The true posteriors are correlated (tilted)
+    assert np.abs(correlation).max() > 0.2
+    # Exercise 1: the coarse grid is off, and grid_error flags it
+    assert abs(coarse - fine) > 0.01 and abs(coarse_err["halved_spacing"]) > 0.01
+    # Exercise 3: -ELBO >= IWAE(10) >= IWAE(1000) >= quadrature NLL
+    assert all(a > b for a, b in zip(ladder, ladder[1:]))

@@ -3,10 +3,12 @@
 #
 # A VAE's $-$ELBO sits above the data's exact NLL. With the model's own likelihood from
 # notebook 12 we can split that distance into parts with different causes (one encoder
-# for every point, a diagonal Gaussian, any Gaussian at all, the model itself) and test
-# which change to the training narrows which part.
+# for every point, a diagonal Gaussian, any Gaussian at all, the model itself) and ask
+# which change to the training narrows which part. It needs notebook 12's mixtures,
+# quadrature and grid posterior, and the IWAE bound of notebook 09.
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/13_gap_split.ipynb)
+# [![Open In
+# Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/13_gap_split.ipynb)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Set-up: on Colab, install this tutorial's package; everywhere, print versions, seed.
@@ -57,30 +59,21 @@ plt.show()
 # **What you will learn**
 #
 # - how the distance from the $-$ELBO to the exact NLL splits into an *amortization*, a
-#   *diagonal*, a *non-Gaussian* and a *model* gap (after Cremer, Li & Duvenaud, 2018),
-#   and how each is measured;
-# - how to find the best Gaussian for one data point, with a diagonal or a full
-#   covariance, and why it needs more than one starting point;
-# - which checks on such a split can fail, and so are worth running;
-# - what narrows which gap on the ring (a wider network, more samples, the IWAE
-#   objective), over three seeds, and how the VAE compares with a mixture fitted by EM.
+#   *diagonal*, a *non-Gaussian* and a *model* gap (after Cremer, Li & Duvenaud, 2018);
+# - how to find the best Gaussian for one data point, and which checks on the split can
+#   fail;
+# - what training on the IWAE bound instead of the ELBO does to each gap on the ring,
+#   and how the VAE compares with a mixture fitted by EM.
 
 # %%
 import torch
 
 from vae_tutorial import converged_config, iwae_nll, run_model, show_source
-from vae_tutorial.analysis import AffineGaussian, encoder_posterior
-from vae_tutorial.gaps import (
-    gap_split,
-    negative_elbo_of_q,
-    optimise_q,
-    stl_negative_elbo,
-)
+from vae_tutorial.analysis import AffineGaussian
+from vae_tutorial.gaps import gap_split, negative_elbo_of_q, stl_negative_elbo
 from vae_tutorial.iwae_training import iwae_loss, train_iwae
 from vae_tutorial.mixtures import em_baseline, mixture_dataset, mixture_preset
 from vae_tutorial.model import VAE
-from vae_tutorial.plotting import plot_posterior_and_gaussians
-from vae_tutorial.quadrature import grid_moments, grid_posterior
 
 # %% [markdown]
 # ## The gap, split into its parts
@@ -89,13 +82,16 @@ from vae_tutorial.quadrature import grid_moments, grid_posterior
 # $\mathcal{L}(q) = \mathrm{ELBO}(q)$ for the bound computed with a Gaussian $q$. Then
 #
 # $$
+# \begin{aligned}
 # \underbrace{-\mathcal{L}(q_\phi) + \log p(\mathbf{x})}_{\text{total}}
-# = \underbrace{-\mathcal{L}(q_\phi) + \mathcal{L}(q^*_\text{diag})}_{\text{amortization}}
+# &= \underbrace{-\mathcal{L}(q_\phi) + \mathcal{L}(q^*_\text{diag})}
+#   _{\text{amortization}}
 # + \underbrace{-\mathcal{L}(q^*_\text{diag}) + \mathcal{L}(q^*_\text{full})}
-#   _{\text{diagonal}}
-# + \underbrace{-\mathcal{L}(q^*_\text{full}) + \log p_\theta(\mathbf{x})}
+#   _{\text{diagonal}} \\
+# &\quad + \underbrace{-\mathcal{L}(q^*_\text{full}) + \log p_\theta(\mathbf{x})}
 #   _{\text{non-Gaussian}}
 # + \underbrace{-\log p_\theta(\mathbf{x}) + \log p(\mathbf{x})}_{\text{model}} .
+# \end{aligned}
 # $$
 #
 # - **amortization**: one encoder network serves every $\mathbf{x}$; for this point a
@@ -108,13 +104,10 @@ from vae_tutorial.quadrature import grid_moments, grid_posterior
 # - **model**: the model's own marginal $p_\theta$ (quadrature, notebook 12) is not the
 #   data's $p$.
 #
-# The diagonal and non-Gaussian parts together are what Cremer et al. call the
-# approximation gap. Every $q$ here is $\mathcal{N}(\mathbf{m}, LL^\top)$ with $L$ lower
-# triangular; a diagonal one has $L = \operatorname{diag}(\mathbf{s})$. Its $-$ELBO is
-# $\mathbb{E}_q[-\log p_\theta(\mathbf{x}|\mathbf{z})] + D_{\mathrm{KL}}(q\,\|\,
-# \mathcal{N}(\mathbf{0}, I))$, the expectation by Monte Carlo and the KL in closed form.
-# All $q$'s of a point are scored with the **same** draws, so their differences carry
-# little noise.
+# The diagonal and non-Gaussian parts together are Cremer et al.'s approximation gap.
+# Every $q$ here is $\mathcal{N}(\mathbf{m}, LL^\top)$ with $L$ lower triangular
+# (diagonal: $L = \operatorname{diag}(\mathbf{s})$). All $q$'s of a point are scored
+# with the **same** draws, so their differences carry little noise.
 
 # %%
 show_source(negative_elbo_of_q)
@@ -122,27 +115,20 @@ show_source(negative_elbo_of_q)
 # %% [markdown]
 # ## Finding the best Gaussian for one point
 #
-# $q^*$ is found for all test points at once, by Adam on the sum of their $-$ELBOs
-# (each point's $\mathbf{m}$ and $L$ feel only their own term), learning rate 0.1
-# decayed to zero by a cosine. The gradient uses the "sticking the landing" (STL)
-# estimator (Roeder, Wu & Duvenaud, 2017): the same $-$ELBO written as
-# $\mathbb{E}_q[\log q(\mathbf{z}) - \log p_\theta(\mathbf{x}, \mathbf{z})]$, with
-# $q$'s parameters held fixed inside $\log q$. Its expectation is unchanged. Its noise
-# shrinks as $q$ nears the true posterior, and would vanish there; a Gaussian $q^*$ can
-# reach a non-Gaussian posterior only approximately, so some noise remains and the
-# decaying learning rate does the rest.
+# $q^*$ is found for all test points at once, by Adam on the sum of their $-$ELBOs,
+# learning rate 0.1 decayed to zero by a cosine. The gradient uses the "sticking the
+# landing" (STL) estimator (Roeder, Wu & Duvenaud, 2017): the same $-$ELBO, written as
+# $\mathbb{E}_q[\log q(\mathbf{z}) - \log p_\theta(\mathbf{x}, \mathbf{z})]$ with
+# $q$'s parameters held fixed inside $\log q$. Its expectation is unchanged, and its
+# noise shrinks as $q$ nears the true posterior.
 
 # %%
 show_source(stl_negative_elbo)
 
-# %%
-show_source(optimise_q)
-
 # %% [markdown]
-# Gradient ascent finds a *local* optimum, so where it starts matters. `gap_split`
-# starts each family twice: from the encoder's $q_\phi$, and from the Gaussian with the
-# true posterior's mean and covariance (read off the grid, `grid_moments` of notebook
-# 10), and keeps for each point the start that ends with the lower $-$ELBO.
+# Gradient ascent finds a *local* optimum, so `gap_split` starts each family twice, from
+# the encoder's $q_\phi$ and from the true posterior's mean and covariance (read off the
+# grid), and keeps for each point the better end.
 
 # %%
 show_source(gap_split)
@@ -151,13 +137,12 @@ show_source(gap_split)
 # ## The ring, split
 #
 # We train notebook 12's ring network (two hidden layers, 400 Adam steps) with 64
-# units per layer instead of 128 (the 128-unit model is in the seeds table below), and
-# split its gap on 100 test points. To keep this page fast, $q^*$ gets 150 steps of 8
-# draws and every $-$ELBO 500 draws per point (the package defaults, which `make bench`
-# uses, are 300 steps of 16 and 1,000). Beside it stands the baseline a user would reach
-# for first: a Gaussian mixture fitted by EM (scikit-learn), with 1 to 10 components,
-# the number chosen by BIC on the training data. Its test NLL is exact, so its model gap
-# stands next to the VAE's with no bound in between.
+# units per layer instead of 128, and split its gap on 100 test points. To keep this
+# page fast, $q^*$ gets 150 steps of 8 draws and every $-$ELBO 500 draws per point (the
+# package defaults, which `make bench` uses, are 300 steps of 16 and 1,000). Beside it
+# stands the baseline a user would reach for first: a Gaussian mixture fitted by EM
+# (scikit-learn), 1 to 10 components chosen by BIC on the training data. Its test NLL is
+# exact, so its model gap needs no bound.
 
 # %%
 def ring_config(**overrides):
@@ -167,11 +152,12 @@ def ring_config(**overrides):
                             **overrides)
 
 
+ring_cfg = ring_config()
 ring_train, ring_test = mixture_dataset("ring", seed=0)
 x_ring = ring_test[:100]
 lp_ring = mixture_preset("ring").log_prob(x_ring)
 q_settings = dict(num_steps=150, q_samples=8, eval_samples=500)
-ring_model = run_model(ring_config(), ring_train, ring_test).model
+ring_model = run_model(ring_cfg, ring_train, ring_test).model
 split = gap_split(ring_model, x_ring, lp_ring, **q_settings)
 em_k, em_log_prob = em_baseline(ring_train, x_ring)
 em_gap = float(-em_log_prob.mean() + lp_ring.mean())  # its NLL - the exact
@@ -182,15 +168,15 @@ print(f"-ELBO {split.neg_elbo:.4f}, exact NLL {split.data_nll:.4f}: total "
 print(f"EM mixture: {em_k} components, model gap {em_gap:.4f}")
 
 # %% [markdown]
-# The parts add up to the total by construction: the sum telescopes, so checking that
+# The parts add up to the total by construction (the sum telescopes), so checking that
 # would test nothing. What *can* fail is each ordering the mathematics demands:
 #
 # - $-\mathcal{L}(q^*_\text{full}) \ge -\log p_\theta(\mathbf{x})$: every ELBO is below
-#   the model's log-likelihood. Here a Monte-Carlo estimate meets a grid sum, two
-#   independent computations, so this one can catch an error in either;
+#   the log-likelihood. A Monte-Carlo estimate meets a grid sum, two independent
+#   computations, so this can catch an error in either;
 # - $-\mathcal{L}(q^*_\text{full}) \le -\mathcal{L}(q^*_\text{diag}) \le
 #   -\mathcal{L}(q_\phi)$: a full covariance includes every diagonal one, and $q^*$ can
-#   only improve on where it may start. Both can fail if the optimiser is broken.
+#   only improve on its start. Both fail if the optimiser is broken.
 
 # %%
 print(f"-ELBO: q_phi {split.neg_elbo:.4f} >= q*_diag {split.neg_elbo_diag:.4f} >= "
@@ -203,40 +189,15 @@ print(f"-ELBO: q_phi {split.neg_elbo:.4f} >= q*_diag {split.neg_elbo_diag:.4f} >
 # nearly as good as a per-point diagonal Gaussian. EM, fitting the right model family,
 # finds the eight components and leaves almost nothing.
 #
-# The two restrictions of notebook 12's figure now have prices. Drawing the two $q^*$
-# over the true posteriors shows what the full covariance buys, and what it cannot.
-
-# %%
-picks = np.array([[2.0, 0.0], [1.41, 1.41], [0.0, 2.6]], dtype=np.float32)
-z_axis, posterior = grid_posterior(ring_model, picks)
-enc_mu, enc_var = encoder_posterior(ring_model, picks)
-start = grid_moments(ring_model, picks)
-shown = {"encoder $q_\\phi$": (enc_mu, np.sqrt(enc_var)[:, :, None] * np.eye(2))}
-for family in ("diagonal", "full"):
-    mu, tril, _ = optimise_q(ring_model, picks, (start.mean, start.cov), family,
-                             q_settings["num_steps"], q_settings["q_samples"])
-    shown[f"$q^*_\\mathrm{{{family[:4]}}}$"] = (mu.numpy(), tril.numpy())
-fig, axes = plt.subplots(1, 3, figsize=(12, 4))
-for i, ax in enumerate(axes):
-    colours = ("C1", "C0", "C2")
-    gaussians = {label: (mu[i], tril[i], colour)
-                 for (label, (mu, tril)), colour in zip(shown.items(), colours)}
-    plot_posterior_and_gaussians(ax, z_axis, posterior[i], picks[i], gaussians,
-                                 centre=start.mean[i])
-axes[0].legend(loc="lower left")
-fig.suptitle("true posterior (grey), the encoder and the best Gaussians")
-plt.show()
-
-# %% [markdown]
-# (Here each $q^*$ started from the posterior's moments.) Both sit on the dense core:
-# the ELBO's $D_{\mathrm{KL}}(q\,\|\,p)$ punishes mass where the posterior has little,
-# not the other way round. The posteriors of this model are tilted at all three
-# points, and the full one tilts with them; neither can bend or follow the tail.
-#
-# **Has $q^*$ converged, and did the starts matter?** Starting from the posterior's
-# moments as well as from the encoder changed the mean $-\mathcal{L}(q^*_\text{diag})$
-# by `multistart_gain`; `make bench` also reran the ring's split with twice the steps
-# and twice the draws (600 $\times$ 32):
+# Is this seed typical? The picture at the top is `make bench`'s split of the VAEs of
+# four data sets, seeds 0–2, 500 test points and the default $q^*$ settings (the seed
+# tables are in `vae_tutorial/results/beyond_gaussian.json`; `python -m
+# benchmarks.beyond_gaussian` prints them). On the source Gaussian every part stays
+# within a few thousandths of a nat. On the skewed blob and the banana most of the loss
+# is in the model and the diagonal gap is nil. The ring's seeds 0 and 1 look like the
+# split above; seed 2 found an optimum with merged modes, a model gap about three times
+# larger. The bench also checked $q^*$: a second start moved it by less than $10^{-3}$
+# nats in every row, and twice the steps and draws moved it by:
 
 # %%
 conv = bench["q_convergence"]
@@ -245,63 +206,31 @@ print(f"make bench, 600 x 32 instead of 300 x 16: -ELBO(q*_diag) "
       f"{conv['diag_change']:+.4f}, -ELBO(q*_full) {conv['full_change']:+.4f} nats")
 
 # %% [markdown]
-# Both changes are small next to the parts they would move, so the split's labels hold
-# for these settings. Is this seed typical? `make bench` split the VAEs of all four
-# data sets for seeds 0–2 (500 test points, default settings); the picture at the top
-# is that table.
-
-# %%
-print(f"{'data':>7} {'seed':>4} | {'total':>6} = {'amort.':>6} + {'diag.':>6} + "
-      f"{'non-G.':>6} + {'model':>6} | EM k, gap")
-for r in bench["gaps"]:
-    print(f"{r['data']:>7} {r['seed']:>4} | {r['total']:6.3f} = "
-          f"{r['amortization']:6.3f}"
-          f" + {r['diagonal']:6.3f} + {r['non_gaussian']:6.3f} + {r['model']:6.3f} | "
-          f"{r['em_k']:2d}, {r['em_model_gap']:.3f}")
-
-# %% [markdown]
-# On the source Gaussian every part stays within a few thousandths of a nat (the
-# model gap can even come out slightly negative: on a finite test set the exact density
-# need not win). On the skewed blob and the banana most of the loss is in the model;
-# their posteriors are close to Gaussian, so the diagonal gap is nil. The banana's model
-# gap is the largest on average, yet EM (BIC picks 6 of its 7 components) leaves almost
-# nothing. The ring's seeds 0 and 1 look like the split above; seed 2 found another
-# optimum, with merged modes: a model gap about three times larger and nearly Gaussian
-# posteriors. In every row, here and below, a second start moved the best diagonal
-# $q^*$ by less than $10^{-3}$ nats (`multistart_gain` in the results): the encoder's
-# start already lies in the best basin we found.
-#
 # ## What narrows which gap?
 #
 # The approximation gap is not only a property of the encoder: the ELBO *trains the
 # decoder too*, and it rewards decoders whose posteriors are easy to fit with a
-# Gaussian. That can pull the model away from the best likelihood, so part of the model
-# gap may be caused by the choice of $q$. Three changes, each tried on the ring:
-#
-# - **a wider network** (128 units per layer instead of 64): more capacity for tearing;
-# - **more latent samples in training** (`num_mc = 8`): the same ELBO, with less
-#   gradient noise;
-# - **the IWAE objective with $K = 8$** (Burda et al., 2015): train on
-#   $\mathcal{L}_K = \mathbb{E}\log \frac1K\sum_k w_k$ instead of the ELBO. It is still
-#   a lower bound on $\log p_\theta(\mathbf{x})$, but it no longer asks the posterior to
-#   be close to one Gaussian. It reuses `log_weights` from notebook 09:
+# Gaussian. That can pull the model away from the best likelihood. The **IWAE objective
+# with $K = 8$** (Burda et al., 2015) trains on $\mathcal{L}_K = \mathbb{E}\log
+# \frac1K\sum_k w_k$ instead: still a lower bound on $\log p_\theta(\mathbf{x})$, but
+# one that no longer asks the posterior to be close to one Gaussian. It reuses
+# `log_weights` from notebook 09:
 
 # %%
 show_source(iwae_loss)
 
 # %% [markdown]
-# Here we train the same 64-unit network on the IWAE bound, with the same steps, and
-# split it on the same points.
-# For the IWAE model the labels need care. Its encoder was trained as a *proposal* for
-# $\mathcal{L}_8$, not as the best single Gaussian, so its "amortization gap" is not a
-# failure of amortization: it measures how far a good proposal is from a good ELBO.
-# The honest split for that model is the one of its own objective,
-# $-\mathcal{L}_8(q_\phi) + \log p(\mathbf{x}) = [-\mathcal{L}_8(q_\phi) + \log
-# p_\theta(\mathbf{x})] + \text{model}$, printed in the last column for both.
+# We train the same 64-unit network on the IWAE bound, with the same steps, and split it
+# on the same points. For the IWAE model the labels need care. Its encoder was trained
+# as a *proposal* for $\mathcal{L}_8$, not as the best single Gaussian, so its
+# "amortization gap" is not a failure of amortization: it measures how far a good
+# proposal is from a good ELBO. The honest split for that model is the one of its own
+# objective, $-\mathcal{L}_8(q_\phi) + \log p(\mathbf{x}) = [-\mathcal{L}_8(q_\phi) +
+# \log p_\theta(\mathbf{x})] + \text{model}$, printed in the last column for both.
 
 # %%
 pair = {"64 units, ELBO": ring_model,
-        "64 units, IWAE K=8": train_iwae(ring_config(), ring_train, num_samples=8)[0]}
+        "64 units, IWAE K=8": train_iwae(ring_cfg, ring_train, num_samples=8)[0]}
 print(f"{'ring, 400 steps':>19} | {'total':>6} {'amort.':>6} {'diag.':>6} "
       f"{'non-G.':>6} {'model':>6} | -L_8 gap")
 pair_splits = {"64 units, ELBO": split,  # split above
@@ -316,34 +245,32 @@ for name, model in pair.items():
 
 # %% [markdown]
 # On this seed the IWAE objective buys a much better **model**: with the same network
-# and the same steps, its model gap is less than a third of the ELBO-trained one's. It
+# and the same steps (but eight decoder passes per step against one), its model gap is
+# less than a third of the ELBO-trained one's. It
 # pays in the ELBO's columns: its true posteriors are far from any Gaussian (the
 # non-Gaussian gap), and its encoder's $-$ELBO is poor, which, as said, is the price of
 # a proposal. By its own objective the IWAE model is the better one: $-\mathcal{L}_8$
-# plus the model gap is far smaller for it. The ELBO keeps the posterior simple at the
-# cost of the model; the IWAE bound frees the model.
+# plus the model gap is far smaller for it. On this seed the ELBO kept the posterior
+# simple at the cost of the model, and the IWAE bound freed the model.
 #
-# One seed can mislead: which optimum a ring run finds varies with the seed. `make
-# bench` trains all four variants for seeds 0–2 (500 test points):
+# One seed can mislead. `make bench` trained this pair for seeds 0–2 (500 test points),
+# with two more ELBO variants, 128 units and `num_mc = 8` (the ELBO with the IWAE run's
+# eight latent samples per step). Its results file gives:
 
 # %%
-print(f"{'ring, 400 steps':>25} {'seed':>4} | {'amort.':>6} {'diag.':>6} "
-      f"{'non-G.':>6} {'model':>6} | -L_8 gap")
-for r in bench["narrowing"]:
-    print(f"{r['vae']:>25} {r['seed']:>4} | {r['amortization']:6.3f} "
-          f"{r['diagonal']:6.3f} {r['non_gaussian']:6.3f} {r['model']:6.3f} | "
-          f"{r['iwae8_gap']:.3f}")
+runs = {(r["vae"], r["seed"]): r for r in bench["narrowing"]}
+for vae in sorted({v for v, _ in runs}):
+    model_gaps = [runs[vae, seed]["model"] for seed in (0, 1, 2)]
+    merged_runs = sum(g > 0.8 for g in model_gaps)
+    print(f"{vae:>25}: model gap {min(model_gaps):.3f} to {max(model_gaps):.3f}, "
+          f"merged modes in {merged_runs} of 3")
 
 # %% [markdown]
-# What holds over the three seeds is less than one seed suggests. The IWAE objective
-# gave the smallest model gap in two seeds, and in the third it was level with
-# `num_mc = 8`; it never fell into the merged-mode optimum, which caught three of the
-# nine ELBO runs (model gap above 0.8). By its own objective, $-\mathcal{L}_8$ plus the
-# model gap, it beat the same network trained on the ELBO for every seed. The wider
-# network narrowed the model
-# gap where it did not merge modes, and widened the diagonal gap. More samples of the
-# same ELBO (`num_mc = 8`) narrowed nothing reliably. Which optimum an ELBO run finds
-# depends on the seed more than on these changes.
+# Over the three seeds the IWAE objective never merged modes, which caught three of the
+# nine ELBO runs (model gap above 0.8), and by its own objective, $-\mathcal{L}_8$ plus
+# the model gap, it beat the same network trained on the ELBO every time. Merging struck
+# different ELBO variants at different seeds, so three seeds cannot rank width against
+# `num_mc`.
 #
 # ## Exercises
 #
@@ -355,7 +282,7 @@ for r in bench["narrowing"]:
 # $W = \begin{pmatrix}1 & 0.6\\ 0.2 & 0.9\end{pmatrix}$ and $s = 0.2$, predict the
 # diagonal and non-Gaussian gaps, then split.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # Non-Gaussian: 0 (the posterior is Gaussian, and q*_full reaches it). Diagonal: the
 # closed-form KL below. The model is exact (data drawn from it), so its model gap is ~0.
 w, b, s2 = np.array([[1.0, 0.6], [0.2, 0.9]]), np.array([0.5, -0.5]), 0.2
@@ -378,14 +305,15 @@ assert abs(lin.diagonal - predicted) < 0.01 and abs(lin.non_gaussian) < 0.01
 # closer to its $-\log p_\theta(\mathbf{x})$: $-\mathcal{L}_8$ with its encoder as the
 # proposal, or the $-$ELBO of the best full-covariance Gaussian $q^*_\text{full}$.
 
-# %% tags=["hide-cell"]
+# %% jupyter={"source_hidden": true} tags=["hide-cell"]
 # The IWAE bound with its own proposal: the encoder was trained for exactly that, and
 # 8 weighted draws can cover a non-Gaussian posterior that one Gaussian cannot.
 iwae_split = pair_splits["64 units, IWAE K=8"]
 l8 = l8_gaps["64 units, IWAE K=8"]
-print(f"-L_8(q_phi) gap {l8:.4f} vs -ELBO(q*_full) gap "
-      f"{iwae_split.neg_elbo_full - iwae_split.model_nll:.4f}")
-assert l8 < iwae_split.neg_elbo_full - iwae_split.model_nll
+full_gap = iwae_split.neg_elbo_full - iwae_split.model_nll
+print(f"-L_8(q_phi) gap {l8:.4f} vs -ELBO(q*_full) gap {full_gap:.4f}: "
+      f"{'-L_8' if l8 < full_gap else 'q*_full'} is closer")
+assert l8 > -0.01 and full_gap > -0.01  # both bound -log p_theta (up to MC noise)
 
 # %% [markdown]
 # ## Summary
@@ -393,13 +321,12 @@ assert l8 < iwae_split.neg_elbo_full - iwae_split.model_nll
 # - The distance from the $-$ELBO to the exact NLL splits into amortization, diagonal,
 #   non-Gaussian and model gaps. The parts add up by construction; the checks worth
 #   running are the orderings that can fail (every $-$ELBO above the quadrature NLL,
-#   full below diagonal below the encoder, IWAE in between).
+#   full below diagonal below the encoder).
 # - The best Gaussian for one point is a local optimum: start it from more than one
-#   point and compare. Its STL gradient is quiet near the optimum, but not silent
-#   when the posterior is not Gaussian.
-# - On the ring, over three seeds: the IWAE objective narrowed the model gap most and
-#   never merged modes; a wider network helped a little; more samples of the same ELBO
-#   did not help reliably. EM, fitting the right model family, beat every VAE.
+#   point and compare.
+# - On the ring, over three seeds, the IWAE objective never merged modes and beat the
+#   ELBO-trained network by its own bound; EM, fitting the right model family, beat
+#   every VAE.
 # - For an IWAE-trained model the ELBO's split is the wrong lens: its encoder is a
 #   proposal, and its own bound $\mathcal{L}_8$ is close to its likelihood.
 #
@@ -407,72 +334,63 @@ assert l8 < iwae_split.neg_elbo_full - iwae_split.model_nll
 # the KL term becomes a dial.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
-# Checks: the numbers this page states, for this seed (and the rules behind them).
+# Checks: the numbers this page states, at its own settings (and the rules behind
+# them).
+from vae_tutorial import own_settings
+
 # The orderings that can fail: every -ELBO above the quadrature NLL (two independent
 # computations), full <= diagonal <= encoder (slack for Monte-Carlo noise)
 for s in pair_splits.values():
     assert s.neg_elbo_full > s.model_nll - 0.002
     assert s.neg_elbo_full < s.neg_elbo_diag + 0.002 < s.neg_elbo + 0.004
-# This seed's ring: model and non-Gaussian gaps the largest, amortization the smallest
-assert min(split.model, split.non_gaussian) > split.diagonal > split.amortization > 0
-# The IWAE pair: a model gap under a third of the ELBO model's, posteriors far from
-# Gaussian, and by its own objective (-L_8 + model gap) the better model
-elbo64, iwae64 = pair_splits["64 units, ELBO"], pair_splits["64 units, IWAE K=8"]
-assert iwae64.model < elbo64.model / 3 and iwae64.non_gaussian > elbo64.non_gaussian
-assert l8_gaps["64 units, IWAE K=8"] + iwae64.model < l8_gaps["64 units, ELBO"] \
-    + elbo64.model
-# EM picks the 8 components from 1..10 and leaves almost nothing
-assert em_k == 8 and em_gap < 0.02
-# q* converged enough: a second start and a longer run move it little
-assert split.multistart_gain < 0.01
-assert abs(conv["diag_change"]) < 0.02 and abs(conv["full_change"]) < 0.02
-# The bench: the same orderings for every data set and seed
+# The bench: the same orderings for every data set and seed; a second start moves q*
+# by less than 1e-3, a longer q* (600 x 32) moves the split little
 for r in bench["gaps"] + bench["narrowing"]:
     assert r["neg_elbo_full"] > r["model_nll"] - 0.002, r
     assert r["neg_elbo_full"] < r["neg_elbo_diag"] + 0.002 < r["neg_elbo"] + 0.004, r
-    assert r["multistart_gain"] < 1e-3, r  # a second start: less than 1e-3
+    assert r["multistart_gain"] < 1e-3, r
+assert abs(conv["diag_change"]) < 0.005 and abs(conv["full_change"]) < 0.005
 gaps = {(r["data"], r["seed"]): r for r in bench["gaps"]}
 # Source: every part within a few thousandths; skewed and banana: mostly the model,
-# no diagonal gap; EM leaves almost nothing everywhere (BIC: 6 for the banana)
+# no diagonal gap; EM leaves almost nothing everywhere
 for seed in (0, 1, 2):
     assert all(abs(gaps["source", seed][p]) < 0.005 for p in PARTS + ("total",))
     for name in ("skewed", "banana"):
         r = gaps[name, seed]
         assert r["model"] > r["amortization"] + r["diagonal"] + r["non_gaussian"], r
         assert abs(r["diagonal"]) < 0.001, r
-    assert gaps["banana", seed]["em_k"] == 6
 assert all(abs(r["em_model_gap"]) < 0.01 for r in bench["gaps"])
-mean_model = {name: np.mean([gaps[name, s]["model"] for s in (0, 1, 2)])
-              for name in names}
-assert max(mean_model, key=mean_model.get) == "banana"
 # Ring: seeds 0 and 1 like this page's split, seed 2 merged modes (3x the model gap)
 for seed in (0, 1):
     r = gaps["ring", seed]
     assert min(r["model"], r["non_gaussian"]) > r["diagonal"] > r["amortization"] > 0
 assert gaps["ring", 2]["model"] > 2.5 * max(gaps["ring", s]["model"] for s in (0, 1))
-assert gaps["ring", 2]["diagonal"] + gaps["ring", 2]["non_gaussian"] < 0.02
-# A longer q* (600 x 32) moves the bench's split little
-assert abs(conv["diag_change"]) < 0.005 and abs(conv["full_change"]) < 0.005
-# Narrowing over seeds: IWAE smallest model gap for seeds 0 and 2, level with num_mc 8
-# for seed 1; never merged; 3 of 9 ELBO runs merged (model gap > 0.8); by -L_8 + model
-# the IWAE model beats the 64-unit ELBO model every time; 128 units narrows the model
-# gap where neither merged, and widens the diagonal gap
-runs = {(r["vae"], r["seed"]): r for r in bench["narrowing"]}
-iwae, mc8 = "64 units, IWAE K=8", "64 units, ELBO, num_mc 8"
-variants = {vae for vae, _ in runs}
+# Over seeds: the IWAE model never merged modes, 3 of the 9 ELBO runs did (model gap
+# > 0.8), and by -L_8 + model gap the IWAE model beats the 64-unit ELBO model each time
+iwae = "64 units, IWAE K=8"
+merged = [k for k, r in runs.items() if r["model"] > 0.8]
+assert len(merged) == 3 and all(vae != iwae for vae, _ in merged)
+assert len({vae for vae, _ in merged}) >= 2 and len({seed for _, seed in merged}) >= 2
 for seed in (0, 1, 2):
-    best = min(variants, key=lambda v: runs[v, seed]["model"])
-    assert best == iwae or (seed == 1 and best == mc8
-                            and runs[iwae, 1]["model"] - runs[mc8, 1]["model"] < 0.01)
-    assert runs[iwae, seed]["model"] < 0.3
     own = {v: runs[v, seed]["iwae8_gap"] + runs[v, seed]["model"]
            for v in (iwae, "64 units, ELBO")}
     assert own[iwae] < own["64 units, ELBO"]
-merged = [k for k, r in runs.items() if r["model"] > 0.8]
-assert len(merged) == 3 and all(vae != iwae for vae, _ in merged)
-for seed in (0, 1):
-    wide, narrow = runs["128 units, ELBO", seed], runs["64 units, ELBO", seed]
-    assert wide["model"] < narrow["model"] and wide["diagonal"] > narrow["diagonal"]
-# num_mc 8 narrows nothing reliably: worse than 64 units on the model for some seed
-assert any(runs[mc8, s]["model"] > runs["64 units, ELBO", s]["model"]
-           for s in (0, 1, 2))
+if own_settings(seed=0, ring_units=(ring_cfg.hidden_dim, 64),
+                ring_epochs=(ring_cfg.num_epochs, 10), ring_lr=(ring_cfg.lr, 5e-3),
+                test_points=(len(x_ring), 100),
+                q_settings=(q_settings, dict(num_steps=150, q_samples=8,
+                                             eval_samples=500))):
+    # This seed's ring: model and non-Gaussian gaps the largest, amortization smallest
+    assert min(split.model, split.non_gaussian) > split.diagonal
+    assert split.diagonal > split.amortization > 0
+    # The IWAE pair: a model gap under a third of the ELBO model's, posteriors far from
+    # Gaussian, and by its own objective (-L_8 + model gap) the better model
+    elbo64, iwae64 = pair_splits["64 units, ELBO"], pair_splits[iwae]
+    assert iwae64.model < elbo64.model / 3 and iwae64.non_gaussian > elbo64.non_gaussian
+    assert l8_gaps[iwae] + iwae64.model < l8_gaps["64 units, ELBO"] + elbo64.model
+    # Exercise 2: -L_8 is closer to the IWAE model's likelihood than q*_full's -ELBO
+    assert l8 < full_gap
+    # EM picks the 8 components from 1..10 and leaves almost nothing
+    assert em_k == 8 and em_gap < 0.02
+    # q* converged enough on this page: a second start moves it little
+    assert split.multistart_gain < 0.01

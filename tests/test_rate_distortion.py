@@ -222,3 +222,23 @@ def test_trained_mlp_lands_on_the_closed_form_rate():
     assert point.rate == pytest.approx(opt.rate, abs=0.02)
     assert point.distortion == pytest.approx(opt.distortion, abs=0.03)
     assert active_units(point.result.model, test) == 1
+
+
+def test_committed_bench_results_hold_what_notebook_14_reads():
+    """vae_tutorial/results/rate_distortion.json (``python -m benchmarks.rate_distortion``)
+    has, for every seed, the closed-form rows at each checked beta and the digits pair
+    with and without warm-up that notebook 14 quotes; its rates are the closed form's."""
+    from benchmarks.rate_distortion import CHECK_BETAS, DIGITS, WARMUP_EPOCHS
+    from vae_tutorial.results import load_results
+
+    results = load_results("rate_distortion")
+    seeds = results["seeds"]
+    assert len(seeds) >= 3
+    assert results["digits_settings"] == dict(DIGITS, kl_warmup_epochs=WARMUP_EPOCHS)
+    rows = {(r["seed"], r["beta"]): r for r in results["closed_form"]}
+    assert set(rows) == {(s, b) for s in seeds for b in CHECK_BETAS}
+    for (_, beta), r in rows.items():
+        assert r["closed_rate"] == pytest.approx(beta_optimum(SOURCE, beta, 0.5).rate)
+        assert r["rate_gap"] == pytest.approx(r["rate"] - r["closed_rate"])
+    pairs = {(r["seed"], r["warmup"]) for r in results["digits_warmup"]}
+    assert pairs == {(s, w) for s in seeds for w in (0, WARMUP_EPOCHS)}
