@@ -2,7 +2,9 @@
 digits (beside a re-implementation of intro_dgm's VAE), quadrature and the gap split beyond
 the Gaussian, beta against the closed form, and notebook execution times, printed as tables
 and saved to ``benchmarks/results/latest.json``.  The digits part also writes
-``vae_tutorial/results/digits.json``, the numbers notebook 11 quotes (``load_results``).
+``vae_tutorial/results/digits.json``, the numbers notebook 11 quotes (``load_results``);
+the rate_distortion part writes ``vae_tutorial/results/rate_distortion.json`` (notebook 14)
+and the mnist part ``vae_tutorial/results/mnist.json`` (notebook 07).
 
 Every time is the best of several runs (the least disturbed by other work on the machine);
 the load average before and after is recorded, since a busy machine slows everything down.
