@@ -324,7 +324,8 @@ more_time = {s: g_conv[f"seconds_{s}"] / g_mlp[f"seconds_{s}"] - 1
 per_epoch_ratio = (g_conv["seconds_best"] / g_conv["epochs"]) / (
     g_mlp["seconds_best"] / g_mlp["epochs"])
 print(f"conv vs MLP training time: +{more_time['best']:.0%} (fastest seeds), "
-      f"+{more_time['mean']:.0%} (means); a conv epoch = {per_epoch_ratio:.1f} MLP epochs")
+      f"+{more_time['mean']:.0%} (means); a conv epoch = {per_epoch_ratio:.1f} MLP "
+      "epochs")
 
 fig, ax = plt.subplots(figsize=(7, 3.6))
 for key, label in names.items():
