@@ -238,8 +238,8 @@ axes[1].set_xlabel("$z_1$ (left to right), $z_2$ (bottom to top)")
 fig.tight_layout()
 plt.show()
 iwae_2d = iwae_nll(model_2d, test_data, 50, seed=0)
-print(f"{inside.mean():.0%} of the test images' means lie inside the box; IWAE-50 "
-      f"{iwae_2d:.0f} nats (the pictured model, with 32 latents: below)")
+print(f"{inside.mean():.0%} of the test images' means lie inside the box")
+print(f"2 latents: IWAE-50 {iwae_2d:.0f} nats per test image (32 latents: below)")
 
 # %% [markdown]
 # No label was used, yet digits gather by class, and walking across the map one digit
@@ -323,8 +323,9 @@ more_time = {s: g_conv[f"seconds_{s}"] / g_mlp[f"seconds_{s}"] - 1
 per_epoch_ratio = (g_conv["seconds_best"] / g_conv["epochs"]) / (
     g_mlp["seconds_best"] / g_mlp["epochs"])
 print(f"conv vs MLP training time: +{more_time['best']:.0%} (fastest seeds), "
-      f"+{more_time['mean']:.0%} (means); a conv epoch = {per_epoch_ratio:.1f} MLP "
-      "epochs")
+      f"+{more_time['mean']:.0%} (means)")
+print(f"a conv epoch costs {per_epoch_ratio:.1f} MLP epochs (same batches, fastest "
+      "seeds)")
 
 fig, ax = plt.subplots(figsize=(7, 3.6))
 for key, label in names.items():
@@ -357,9 +358,8 @@ plt.show()
 # images, with 50 latents and two tanh layers of 200 units each way, and score MNIST's
 # 10,000-image test set, binarised afresh; we train 14–30 epochs with batch 50 on 4,000
 # images, with 32 latents and ELU layers or convolutions, and score 500 images from
-# MNIST's training file, one fixed draw. We isolated none of these,
-# so the gap belongs to no single one; `mnist_dataset(path)` reads the full set where you
-# have it.
+# MNIST's training file, one fixed draw. We isolated none of these, so the gap belongs
+# to no single one; `mnist_dataset(path)` reads the full set where you have it.
 #
 # We had no GPU to measure: `run_model` uses CUDA when present (`device="auto"`), so a
 # Colab GPU runtime runs this page unchanged, at a speed we cannot state.
