@@ -347,7 +347,7 @@ assert abs(totals[0] - totals[1]) < 1e-3
 # read it again with everything since.
 
 # %% jupyter={"source_hidden": true} tags=["hide-cell", "checks"]
-# Checks: the numbers this page states, for its own settings (and the rules behind them).
+# Checks: the numbers this page states, at its own settings (and the rules behind them).
 # Rules: the scaled latents have unit std; the bound adds up; the bench's rows
 assert abs(float((scale * z).std()) - 1) < 1e-4
 assert abs(bound.total - (bound.recon - bound.entropy + bound.prior)) < 1e-6

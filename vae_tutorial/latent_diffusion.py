@@ -7,11 +7,12 @@ latent_shape=(c, h, w), latent_dim=c * h * w)`` builds ``SpatialConvEncoder`` an
 ``[batch, c, h, w]`` (``latent_maps``), flattened to ``[batch, c * h * w]`` for the rest
 of the package (training, IWAE), so every tool of 07-14 works on them unchanged.
 
-Stable Diffusion's autoencoder is trained with a tiny KL weight, so its latents are far
-from N(0, I); they are multiplied by ``scaling_factor`` = 1 / their standard deviation
-(``latent_scale``) before a diffusion model learns their density.  Here a small VAE plays
-that second model (``second_stage_config``, ``scaled_latents``; the two-stage VAE of Dai
-& Wipf 2019), and ``two_stage_bound`` measures the pair in nats per image.
+Stable Diffusion's autoencoder is trained with a tiny KL weight, so its latents are
+far from N(0, I); they are multiplied by ``scaling_factor`` = 1 / their standard
+deviation (``latent_scale``) before a diffusion model learns their density.  Here a
+small VAE plays that second model (``second_stage_config``, ``scaled_latents``; the
+two-stage VAE of Dai & Wipf 2019), and ``two_stage_bound`` measures the pair in nats
+per image.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from .variants import ACTIVATIONS, BernoulliVAE
 class SpatialConvEncoder(nn.Module):
     """q_phi(z|x) with latent maps: ``[batch, height * width]`` -> two stride-2
     convolutions (``channels``, 2 x ``channels``) -> a 3 x 3 convolution to 2c maps of
-    ``(h, w)`` = a quarter of the sides -> ``[batch, 2 * c * h * w]`` = [mu_z; log_var_z],
-    each half one ``[c, h, w]`` map flattened (``latent_maps`` unflattens it)."""
+    ``(h, w)`` = a quarter of the sides -> ``[batch, 2 * c * h * w]`` =
+    [mu_z; log_var_z], each half one ``[c, h, w]`` map flattened (``latent_maps``
+    unflattens it)."""
 
     def __init__(self, image_shape: tuple[int, int], channels: int,
                  latent_shape: tuple[int, int, int], activation: str = "elu"):
