@@ -367,6 +367,7 @@ assert sweep[1e-4]["rate_mean"] > 2 * sweep[1e-2]["rate_mean"]
 assert all(sweep[a]["neg_elbo_mean"] < sweep[b]["neg_elbo_mean"]
            for a, b in zip(betas, betas[1:]))
 assert two["bound_k1_mean"] > conv07["neg_elbo_mean"] + 100
+assert -two["entropy_mean"] > max(two["recon_mean"], two["prior_mean"])
 assert abs(two["scaled_std_test_mean"] - 1) < 0.05
 assert two["single_neg_elbo_mean"] - two["bound_k1_mean"] > 200
 assert two["bound_k1_mean"] > sweep[1.0]["neg_elbo_mean"] + 100
