@@ -4,7 +4,8 @@ Modules: config, data, model, objectives, training, sampling, evaluation, analys
 plotting, notebook, persistence (keeping a trained model); beyond the 2-D Gaussian:
 variants (other decoders and networks), digits (images), mixtures, quadrature, gaps,
 iwae_training (where the Gaussian VAE falls short), rate_distortion (beta and posterior
-collapse), mnist (28 x 28 digits, binarised).
+collapse), mnist (28 x 28 digits, binarised), latent_diffusion (latent maps, the scaling
+factor, a second stage).
 """
 
 from .analysis import (
@@ -47,6 +48,14 @@ from .digits import (
 from .evaluation import iwae_nll, log_weight_chunks, log_weights
 from .gaps import GapSplit, gap_split, optimise_q
 from .iwae_training import iwae_loss, train_iwae
+from .latent_diffusion import (
+    TwoStageBound,
+    latent_maps,
+    latent_scale,
+    scaled_latents,
+    second_stage_config,
+    two_stage_bound,
+)
 from .mixtures import GaussianMixture, mixture_dataset, mixture_preset
 from .mnist import (
     binarize,
@@ -127,4 +136,7 @@ __all__ = [
     "BernoulliVAE", "ConvDecoder", "ConvEncoder", "bernoulli_nll", "binarize",
     "check_pixels", "ignore_z_bernoulli_nll", "ignore_z_pixel_probs", "mnist_config",
     "mnist_dataset", "mnist_labels", "plot_images", "read_idx",
+    # the VAE inside latent diffusion (15)
+    "TwoStageBound", "latent_maps", "latent_scale", "scaled_latents",
+    "second_stage_config", "two_stage_bound",
 ]

@@ -43,6 +43,8 @@ _DEFAULTS = dict(
     image_shape=None,  # (height, width) of an image input, height * width = input_dim
     channels=32,  # "conv": channels of the first convolution (the second has twice)
     dynamic_binarization=True,  # "bernoulli": a fresh 0/1 draw of train_data each epoch
+    # Latent diffusion (15): "conv" latents as maps (c, h, w), c * h * w = latent_dim.
+    latent_shape=None,  # None: a flat latent vector (07's conv model)
 )
 
 # Settings that bring the model close to the exact likelihood in about a second of CPU
@@ -170,6 +172,7 @@ def validate_config(cfg: dict) -> EasyDict:
                          f"got {cfg['weight_decay']!r}")
     _check_likelihood(cfg)
     cfg = {**cfg, "image_shape": _check_image(cfg)}
+    cfg = {**cfg, "latent_shape": _check_latent_shape(cfg)}
     return EasyDict(cfg)
 
 
@@ -219,6 +222,33 @@ def _check_image(cfg: dict) -> tuple[int, int] | None:
         if cfg["likelihood"] != "bernoulli":
             raise ValueError("config.network='conv' needs likelihood='bernoulli', got "
                              f"likelihood={cfg['likelihood']!r}")
+    return shape
+
+
+def _check_latent_shape(cfg: dict) -> tuple[int, int, int] | None:
+    """latent_shape must be None or (channels, height, width) for network="conv", with
+    the image's sides divided by 4 and channels * height * width = latent_dim."""
+    shape = cfg["latent_shape"]
+    if shape is None:
+        return None
+    if not isinstance(shape, (tuple, list)) or len(shape) != 3 \
+            or not all(_is_int(side) and side > 0 for side in shape):
+        raise ValueError("config.latent_shape must be None or (channels, height, "
+                         f"width), three positive integers, got {shape!r}")
+    shape = tuple(shape)
+    if cfg["network"] != "conv":
+        raise ValueError("config.latent_shape needs network='conv' (latent maps come "
+                         f"from convolutions), got network={cfg['network']!r}")
+    image = cfg["image_shape"]
+    if shape[1:] != (image[0] // 4, image[1] // 4):
+        quarter = (image[0] // 4, image[1] // 4)
+        raise ValueError(f"config.latent_shape={shape} must have the height and width "
+                         f"{quarter} of the image {image} after two stride-2 "
+                         "convolutions")
+    if shape[0] * shape[1] * shape[2] != cfg["latent_dim"]:
+        raise ValueError(f"config.latent_dim={cfg['latent_dim']} does not match "
+                         f"config.latent_shape={shape}: the maps hold "
+                         f"{shape[0] * shape[1] * shape[2]} latents")
     return shape
 
 

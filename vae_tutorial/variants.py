@@ -190,6 +190,9 @@ def make_vae(cfg) -> VAE:
     def net(n_in: int, n_out: int) -> nn.Sequential:
         return mlp(n_in, cfg.hidden_dim, n_out, cfg.hidden_layers, cfg.activation)
 
+    if cfg.network == "conv" and cfg.latent_shape is not None:  # latent maps (15)
+        from .latent_diffusion import spatial_conv_vae
+        return spatial_conv_vae(cfg)
     if cfg.network == "conv":
         sizes = (cfg.image_shape, cfg.channels, cfg.hidden_dim, cfg.latent_dim,
                  cfg.hidden_layers, cfg.activation)
