@@ -69,7 +69,13 @@ def kit():
     import matplotlib.pyplot as plt
 
     _, ax = plt.subplots()
-    return dict(cfg=gauss, model=model, x2=x2, digits=digits, pixels=pixels,
+    spatial = vt.make_vae(vt.mnist_config(network="conv", input_dim=64, image_shape=(8, 8),
+                                          latent_shape=(2, 2, 2), latent_dim=8, channels=4,
+                                          progress=False))
+    second = vt.build_vae(vt.default_config(input_dim=8, hidden_dim=8, progress=False))
+    return dict(cfg=gauss, model=model, spatial=spatial, second=second,
+                pixels64=(pixels[:, :64] < 0.5).astype(np.float32),
+                x2=x2, digits=digits, pixels=pixels,
                 mixture=mixture, ax=ax,
                 log_probs=vt.ignore_z_log_probs(digits, 17),
                 probs=vt.ignore_z_pixel_probs(pixels))
@@ -132,6 +138,15 @@ CASES = {
                     lambda k, x: vt.plot_digits(k["ax"], x, 2, "t")),
     "plot_images": ("pixels", "images", ALL_KINDS,
                     lambda k, x: vt.plot_images(k["ax"], x, 2, "t")),
+    "latent_maps": ("pixels64", "x", ALL_KINDS,
+                    lambda k, x: vt.latent_maps(k["spatial"], x)),
+    "latent_scale": ("pixels64", "x", ALL_KINDS,
+                     lambda k, x: vt.latent_scale(k["spatial"], x)),
+    "scaled_latents": ("pixels64", "x", ALL_KINDS,
+                       lambda k, x: vt.scaled_latents(k["spatial"], x, 1.0)),
+    "two_stage_bound": ("pixels64", "x", ALL_KINDS,
+                        lambda k, x: vt.two_stage_bound(k["spatial"], k["second"], 1.0, x,
+                                                        num_samples=2)),
 }
 PARAMS = [(name, kind) for name, (_, _, kinds, _) in CASES.items() for kind in kinds]
 

@@ -26,7 +26,7 @@ from torch import nn
 
 from .config import default_config
 from .evaluation import iwae_nll
-from .sampling import model_device
+from .sampling import check_model_data, model_device
 from .variants import ACTIVATIONS, BernoulliVAE
 
 
@@ -95,8 +95,9 @@ def latent_maps(model, x) -> tuple[torch.Tensor, torch.Tensor]:
     """q_phi(z|x) of a model with latent maps: (mu_z, log_var_z), each ``[batch, c, h,
     w]``, for images x ``[batch, height * width]``."""
     shape = _latent_shape(model)
+    x = check_model_data(model, x)
     model.eval()
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(model_device(model))
+    x = torch.as_tensor(x, dtype=torch.float32).to(model_device(model))
     mu, log_var = model.encode(x)
     return mu.reshape(-1, *shape), log_var.reshape(-1, *shape)
 
@@ -105,9 +106,10 @@ def latent_maps(model, x) -> tuple[torch.Tensor, torch.Tensor]:
 def encode_latents(model, x, seed: int = 0, batch_size: int = 500) -> torch.Tensor:
     """One draw z ~ q_phi(z|x) per image of x ``[N, input]``: ``[N, latent]`` (flat),
     float32 on the CPU, the same for the same ``seed``."""
+    x = check_model_data(model, x)
     model.eval()
     device = model_device(model)
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    x = torch.as_tensor(x, dtype=torch.float32)
     generator = torch.Generator().manual_seed(seed)
     out = []
     for start in range(0, len(x), batch_size):
@@ -183,9 +185,10 @@ def two_stage_bound(first, second, scale: float, x, num_samples: int = 10,
     """
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale!r}")
+    x = check_model_data(first, x)
     first.eval()
     device = model_device(first)
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32).to(device)
+    x = torch.as_tensor(x, dtype=torch.float32).to(device)
     mu, log_var = first.encode(x)
     dim = mu.shape[-1]
     entropy = 0.5 * (1 + math.log(2 * math.pi) + log_var.double()).sum(-1)  # [N]
