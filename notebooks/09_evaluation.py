@@ -408,11 +408,11 @@ print(f"lowest rate on the ridge {min(r for r, _ in ridge):.4f}; "
 # ## Where on the ridge training lands
 #
 # The ELBO does not say which point of the ridge training reaches. A plausible reason for
-# the bottom: training starts below its rate (the KL before training, printed above) and
+# the bottom: training starts below that rate (the KL before training, printed above) and
 # nothing pushes it along the ridge once there. We measure it here and in exercise 1.
 #
-# Rotating $\mathbf{z}$ keeps the prior, but keeps $q_\phi$ diagonal only if it permutes or
-# flips the axes, as here, where their posterior variances differ (about 0.34 and 1;
+# A rotation of $\mathbf{z}$ keeps $q_\phi$ diagonal (and so the ELBO) only if it permutes
+# or flips the axes, when their posterior variances differ, as here (about 0.34 and 1;
 # Rolinek et al., 2019). So we compare what does not depend on the axes, and align the
 # active dimension's sign by correlation.
 
@@ -448,7 +448,7 @@ for name, exact_value, learned in rows:
 # \tfrac12\ln 3$, posterior variance $\approx \tfrac13$, decoder noise $\approx 0.5$, and
 # an encoder mean that is, up to sign, the exact posterior mean (the largest differences
 # are at extreme points). Nothing told the tanh networks
-# to be linear, nor to pick this point of the ridge.
+# to be linear, nor to pick this point.
 #
 # ## Exercises
 #
