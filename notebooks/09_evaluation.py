@@ -180,7 +180,7 @@ for run, name in ((source_run, "source"), (conv_run, "converged")):
     print(f"{name:>9}: test -ELBO {before:.3f} -> {after:.4f}, "
           f"KL {run.test_losses[0, 2]:.3f} -> {run.test_losses[-1, 2]:.3f}; "
           f"{share:.0%} of the way")
-print("(before training -> after; the way: from the ignore-z baseline to the exact NLL)")
+print("(before training -> after; the way: from the ignore-z baseline to exact NLL)")
 
 # the same test loss with 20 other draws of its noise z: its Monte-Carlo spread
 spread = {}
