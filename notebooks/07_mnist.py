@@ -384,7 +384,8 @@ plt.show()
 # 15 % more time for the fastest seeds, 20 % on average, from single runs (the conv
 # seeds alone spread over 28.4–33.7 s, about ±9 %). A conv epoch costs 2.5 MLP epochs.
 # Both models' best validation epoch was their last, for every seed; these runs do not
-# say which wins at equal time.
+# say which wins at equal time. All of this is CPU time: no GPU was measured here, and
+# `device="auto"` would run the same code on one.
 #
 # **pytorch/examples.** Its rows mix recipe (ReLU, 20 latents, a constant learning rate,
 # batch 128, settings not tuned on this data, ours were) with protocol: it trains on grey
