@@ -43,6 +43,8 @@ _DEFAULTS = dict(
     image_shape=None,  # (height, width) of an image input, height * width = input_dim
     channels=32,  # "conv": channels of the first convolution (the second has twice)
     dynamic_binarization=True,  # "bernoulli": a fresh 0/1 draw of train_data each epoch
+    # Labels (08_conditional_vae): k > 0 classes make a conditional VAE, data (x, y).
+    num_classes=0,  # 0: unconditional
 )
 
 # Settings that bring the model close to the exact likelihood in about a second of CPU
@@ -161,7 +163,7 @@ def validate_config(cfg: dict) -> EasyDict:
     for name in _BOOLS:
         if not isinstance(cfg[name], bool):
             raise ValueError(f"config.{name} must be True or False, got {cfg[name]!r}")
-    for name in ("seed", "kl_warmup_epochs"):
+    for name in ("seed", "kl_warmup_epochs", "num_classes"):
         if not _is_int(cfg[name]) or cfg[name] < 0:
             raise ValueError(
                 f"config.{name} must be a non-negative integer, got {cfg[name]!r}")
