@@ -192,9 +192,10 @@ exact_pred = parts.argmax(axis=1)
 acc_model, acc_exact = (model_pred == y).mean(), (exact_pred == y).mean()
 print(f"accuracy on {len(y)} test points: model {acc_model:.3f}, exact Bayes "
       f"{acc_exact:.3f}; they disagree on {(model_pred != exact_pred).sum()} points")
-print(f"bench (seeds 0-2): model {ring_bench['accuracy_mean']:.3f} ± "
-      f"{ring_bench['accuracy_sd']:.3f}, exact Bayes "
-      f"{ring_bench['exact_accuracy_mean']:.3f} ± {ring_bench['exact_accuracy_sd']:.3f}")
+acc = {k: (ring_bench[f"{k}_mean"], ring_bench[f"{k}_sd"])
+       for k in ("accuracy", "exact_accuracy")}
+print("bench (seeds 0-2): model {:.3f} ± {:.3f}, exact Bayes {:.3f} ± {:.3f}".format(
+    *acc["accuracy"], *acc["exact_accuracy"]))
 
 # %% tags=["hide-input"]
 # Samples per label, and the test points both classifiers get wrong or disagree on.
@@ -240,7 +241,8 @@ print(f"trained {mnist_cfg.num_epochs} epochs on 4,000 labelled digits in "
 # %%
 z = torch.randn([8, mnist_cfg.latent_dim], generator=torch.Generator().manual_seed(1))
 with torch.no_grad():
-    grid = torch.cat([digits.sample_x(z, labels=torch.full((8,), d)) for d in range(10)])
+    grid = torch.cat([digits.sample_x(z, labels=torch.full((8,), digit))
+                      for digit in range(10)])
 fig, ax = plt.subplots(figsize=(4.5, 5.4))
 plot_images(ax, grid.numpy(), 8, "row d: p(x | z, y = d); column: one shared z")
 plt.show()
