@@ -9,6 +9,7 @@ the load average before and after is recorded, since a busy machine slows everyt
 
     python -m benchmarks.run [--repeats 5] [--notebook-repeats 2] [--skip-notebooks]
                              [--skip PART ...]   (PART: digits, beyond_gaussian,
+                                                  conditional,
                                                   rate_distortion, mnist)
 """
 
@@ -38,7 +39,7 @@ from vae_tutorial import (
 )
 from vae_tutorial.analysis import ignore_z_ceiling, negative_elbo
 
-from . import beyond_gaussian, digits, mnist, rate_distortion
+from . import beyond_gaussian, conditional, digits, mnist, rate_distortion
 from .common import best_of_interleaved
 from .source_loop import run_source_model
 
@@ -54,7 +55,8 @@ OTHER_GAUSSIANS = {
 OTHER_SEEDS = (0, 1, 2)
 # Each prints its own tables and returns its rows (seeds 0-2).
 PARTS = {"digits": digits.main, "beyond_gaussian": beyond_gaussian.main,
-         "rate_distortion": rate_distortion.main, "mnist": mnist.main}
+         "rate_distortion": rate_distortion.main, "mnist": mnist.main,
+         "conditional": conditional.main}
 
 
 def best_of(fn, repeats: int) -> float:
