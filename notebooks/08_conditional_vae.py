@@ -106,8 +106,8 @@ show_source(with_labels)
 # The ring of notebook 12 has eight modes, and an unconditional VAE struggles to cover
 # them. Given the component $y$ of each point, the job splits into eight easy ones:
 # each conditional $p(x \mid y)$ is one round Gaussian, which a VAE can represent
-# exactly. Data and
-# labels go to `run_model` as pairs; the settings are `converged_config`'s.
+# exactly. Data and labels go to `run_model` as pairs; the settings are
+# `converged_config`'s.
 
 # %%
 mix = ring
@@ -170,7 +170,8 @@ print(f"  unconditional VAE (K = 1000):      {nll_plain:.4f} "
 
 # %% [markdown]
 # The labels close the gap to the exact density: the conditional model's $p_\theta(x)$
-# is a better density of *unlabelled* points than the VAE that never saw labels. The
+# is a better density of *unlabelled* points than the VAE that never saw labels (it
+# also uses the true $p(y)$, one more thing the unconditional VAE has to learn). The
 # bench repeats this for seeds 0–2 (IWAE-1000 everywhere) and adds notebook 12's ring
 # network (two layers of 128 units, the same 800 steps):
 
@@ -252,9 +253,8 @@ plt.show()
 
 # %% [markdown]
 # **Style transfer.** Encode a test digit with its own label, keep the mean of
-# $q_\phi(z \mid x, y)$, and decode it under every label. The latent has no reason to
-# store the digit's identity (the label does that), so it keeps what is left: slant,
-# width, stroke.
+# $q_\phi(z \mid x, y)$, and decode it under every label. Where the label carries the
+# identity, the latent keeps what is left: slant, width, stroke.
 
 # %%
 picks = np.array([0, 1, 2])
@@ -286,32 +286,41 @@ plt.show()
 # An unconditional VAE is a different model, trained separately: the conditional one can
 # beat it by more than $\log 10$ if the labels also make its job easier to learn.
 # The bench trains the conv model with and without labels (14 epochs each, seeds 0–2)
-# and scores the 500 binarised test images; its IWAE sample counts are printed with
-# the numbers:
+# and scores the 500 binarised test images. The sum over $y$ needs ten IWAE runs per
+# image, so it uses fewer samples $K$; each comparison below uses equal $K$:
 
 # %%
 m = {k: (mnist_bench[k + "_mean"], mnist_bench[k + "_sd"])
-     for k in ("cond_nll", "cond_marginal_nll", "uncond_nll", "accuracy")}
-for name, key in (("-log p(x|y), conditional", "cond_nll"),
-                  ("-log p(x), conditional, sum over y", "cond_marginal_nll"),
-                  ("-log p(x), unconditional", "uncond_nll")):
-    print(f"{name:35s} {m[key][0]:6.2f} ± {m[key][1]:.2f} nats")
-print(f"(IWAE-{mnist_bench['nll_k']}; IWAE-{mnist_bench['classify_k']} per label for "
-      "the sum over y)")
+     for k in ("cond_nll", "uncond_nll", "cond_nll_classify_k", "cond_marginal_nll",
+               "accuracy")}
+k_nll, k_label = mnist_bench["nll_k"], mnist_bench["classify_k"]
+for name, key in ((f"-log p(x|y), conditional, K = {k_nll}", "cond_nll"),
+                  (f"-log p(x), unconditional, K = {k_nll}", "uncond_nll"),
+                  (f"-log p(x|y), conditional, K = {k_label}", "cond_nll_classify_k"),
+                  (f"-log p(x), its sum over y, K = {k_label}", "cond_marginal_nll")):
+    print(f"{name:40s} {m[key][0]:6.2f} ± {m[key][1]:.2f} nats")
 saved = m["uncond_nll"][0] - m["cond_nll"][0]
-own = m["cond_marginal_nll"][0] - m["cond_nll"][0]
-print(f"labels save {saved:.2f} nats against the unconditional VAE,")
-print(f"{own:.2f} against the model's own sum over y (log 10 = {np.log(10):.2f})")
+own = m["cond_marginal_nll"][0] - m["cond_nll_classify_k"][0]
+print(f"labels save {saved:.2f} nats against the unconditional VAE, {own:.2f} against")
+print(f"the model's own sum over y (log 10 = {np.log(10):.2f})")
 
 # %% [markdown]
+# Against the unconditional VAE the labels save more than $\log 10$, which no pair of
+# true densities could show: the two are separately trained models, and the bound ties
+# a model only to its own $p_\theta(x)$. Against that, with the same estimates, the
+# saving stays below $\log 10$, as it must. We did not isolate why the labelled model
+# does so much better; one candidate is that its latent no longer has to store the
+# digit's identity.
+#
 # ## A generative classifier
 #
 # As on the ring, $\arg\max_y p_\theta(x \mid y)$ classifies (the digits are balanced,
-# so $p(y)$ drops out). Beside it, logistic regression (scikit-learn) trained on the same
-# 4,000 grey training images and tested on the same binarised test images. The two
-# differ in more than the model: logistic regression is trained to classify, the VAE
-# to generate. Here is this page's short-trained MLP (IWAE-20 per label), then the
-# bench's conv model:
+# so $p(y)$ drops out). Beside it, logistic regression (scikit-learn, default settings)
+# trained on the same 4,000 training images and tested on the same binarised test
+# images. The two differ in more than the model: logistic regression is trained to
+# classify, the VAE to generate; logistic regression sees the grey training images, the
+# VAE fresh black-and-white draws of them, closer to the binarised test images. Here is
+# this page's short-trained MLP (IWAE-20 per label), then the bench's conv model:
 
 # %%
 page_log_px_y = class_log_likelihoods(digits, test_images, 20)
@@ -386,9 +395,11 @@ assert np.all(saving <= np.log(10) + 1e-9)
 #   conditional NLL; summed over labels it is a density of unlabelled points far closer
 #   to exact than an unconditional VAE with the same settings.
 # - The same numbers classify by Bayes' rule, as well as the exact Bayes classifier on
-#   the ring; on MNIST the generative classifier is compared with logistic regression.
+#   the ring; on MNIST the conv model's generative classifier is ahead of logistic
+#   regression on the same 4,000 training images (with the differences named above).
 # - Labels can save at most $\log 10$ nats against a model's own unlabelled density; a
-#   separately trained unconditional VAE is no such bound.
+#   separately trained unconditional VAE is no such bound, and on MNIST the labelled
+#   model beats it by more.
 #
 # Next: [09 · Evaluation](09_evaluation.ipynb).
 
@@ -399,7 +410,8 @@ from vae_tutorial import mixture_dataset, own_settings
 assert abs(ring_bench["cond_gap_mean"]) < 0.02  # the bench's target, seeds 0-2
 assert abs(ring_bench["accuracy_mean"] - ring_bench["exact_accuracy_mean"]) < 0.01
 assert ring_bench["cond_marginal_gap_mean"] < ring_bench["same_gap_mean"]
-assert m["cond_marginal_nll"][0] - m["cond_nll"][0] <= np.log(10)
+assert own <= np.log(10) < saved  # the bench's MNIST numbers, seeds 0-2
+assert m["accuracy"][0] > mnist_bench["logistic_accuracy"]
 assert (cfg.hidden_dim, -(-10_000 // cfg.batch_size) * cfg.num_epochs) == (64, 800)
 assert mnist_config(network="conv").num_epochs == 14 and round(np.log(10), 2) == 2.30
 assert np.array_equal(x_train, mixture_dataset("ring", seed=0)[0])  # notebook 12's
