@@ -4,7 +4,8 @@ Taught in ``notebooks/05_training``; ``converged_config`` in
 ``notebooks/09_evaluation``, ``digits_config`` in ``notebooks/11_digits``, ``beta`` and
 ``decoder_variance`` in ``notebooks/14_rate_distortion``, ``mnist_config`` (and the
 fields ``network``, ``image_shape``, ``channels``, ``dynamic_binarization``) in
-``notebooks/07_mnist``.
+``notebooks/07_mnist``, ``num_classes`` (a conditional VAE) in
+``notebooks/08_conditional_vae``.
 """
 
 from __future__ import annotations
