@@ -12,7 +12,7 @@ the load average before and after is recorded, since a busy machine slows everyt
     python -m benchmarks.run [--repeats 5] [--notebook-repeats 2] [--skip-notebooks]
                              [--skip PART ...]   (PART: digits, beyond_gaussian,
                                                   rate_distortion, mnist,
-                                                  latent_diffusion)
+                                                  conditional, latent_diffusion)
 """
 
 from __future__ import annotations
@@ -41,7 +41,14 @@ from vae_tutorial import (
 )
 from vae_tutorial.analysis import ignore_z_ceiling, negative_elbo
 
-from . import beyond_gaussian, digits, latent_diffusion, mnist, rate_distortion
+from . import (
+    beyond_gaussian,
+    conditional,
+    digits,
+    latent_diffusion,
+    mnist,
+    rate_distortion,
+)
 from .common import best_of_interleaved
 from .source_loop import run_source_model
 
@@ -58,6 +65,7 @@ OTHER_SEEDS = (0, 1, 2)
 # Each prints its own tables and returns its rows (seeds 0-2).
 PARTS = {"digits": digits.main, "beyond_gaussian": beyond_gaussian.main,
          "rate_distortion": rate_distortion.main, "mnist": mnist.main,
+         "conditional": conditional.main,
          # one torch thread, as its committed results were measured
          "latent_diffusion": lambda argv: latent_diffusion.main(["--threads", "1",
                                                                  *argv])}

@@ -73,7 +73,10 @@ def kit():
                                           latent_shape=(2, 2, 2), latent_dim=8, channels=4,
                                           progress=False))
     second = vt.build_vae(vt.default_config(input_dim=8, hidden_dim=8, progress=False))
+    conditional = vt.make_vae(vt.default_config(num_classes=3, hidden_dim=8,
+                                                progress=False))
     return dict(cfg=gauss, model=model, spatial=spatial, second=second,
+                conditional=conditional,
                 pixels64=(pixels[:, :64] < 0.5).astype(np.float32),
                 x2=x2, digits=digits, pixels=pixels,
                 mixture=mixture, ax=ax,
@@ -138,6 +141,9 @@ CASES = {
                     lambda k, x: vt.plot_digits(k["ax"], x, 2, "t")),
     "plot_images": ("pixels", "images", ALL_KINDS,
                     lambda k, x: vt.plot_images(k["ax"], x, 2, "t")),
+    "class_log_likelihoods": ("x2", "x", ALL_KINDS,
+                              lambda k, x: vt.class_log_likelihoods(k["conditional"], x,
+                                                                    2)),
     "latent_maps": ("pixels64", "x", ALL_KINDS,
                     lambda k, x: vt.latent_maps(k["spatial"], x)),
     "latent_scale": ("pixels64", "x", ALL_KINDS,

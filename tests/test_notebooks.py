@@ -17,9 +17,9 @@ from notebook_checks import output_problems, sync_problem  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 EXPECTED = ["00_vae_in_one_page", "01_data", "02_network", "03_reparameterization", "04_loss",
-            "05_training", "06_visualisation", "07_mnist", "09_evaluation", "10_derivations",
-            "11_digits", "12_beyond_gaussian", "13_gap_split", "14_rate_distortion",
-            "15_latent_diffusion"]
+            "05_training", "06_visualisation", "07_mnist", "08_conditional_vae",
+            "09_evaluation", "10_derivations", "11_digits", "12_beyond_gaussian",
+            "13_gap_split", "14_rate_distortion", "15_latent_diffusion"]
 SETUP = (ROOT / "CONTRIBUTING.md").read_text().split("```python\n")[1].split("```")[0].strip()
 
 

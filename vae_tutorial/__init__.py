@@ -4,8 +4,8 @@ Modules: config, data, model, objectives, training, sampling, evaluation, analys
 plotting, notebook, persistence (keeping a trained model); beyond the 2-D Gaussian:
 variants (other decoders and networks), digits (images), mixtures, quadrature, gaps,
 iwae_training (where the Gaussian VAE falls short), rate_distortion (beta and posterior
-collapse), mnist (28 x 28 digits, binarised), latent_diffusion (latent maps, the scaling
-factor, a second stage).
+collapse), mnist (28 x 28 digits, binarised), conditional (labels: a conditional
+VAE), latent_diffusion (latent maps, the scaling factor, a second stage).
 """
 
 from .analysis import (
@@ -16,6 +16,12 @@ from .analysis import (
     linear_optimum,
     linear_posterior,
     negative_elbo,
+)
+from .conditional import (
+    check_labels,
+    class_log_likelihoods,
+    class_posterior,
+    marginal_log_prob,
 )
 from .config import (
     converged_config,
@@ -136,6 +142,8 @@ __all__ = [
     "BernoulliVAE", "ConvDecoder", "ConvEncoder", "bernoulli_nll", "binarize",
     "check_pixels", "ignore_z_bernoulli_nll", "ignore_z_pixel_probs", "mnist_config",
     "mnist_dataset", "mnist_labels", "plot_images", "read_idx",
+    # labels: a conditional VAE (08)
+    "check_labels", "class_log_likelihoods", "class_posterior", "marginal_log_prob",
     # the VAE inside latent diffusion (15)
     "TwoStageBound", "latent_maps", "latent_scale", "scaled_latents",
     "second_stage_config", "two_stage_bound",

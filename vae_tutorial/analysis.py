@@ -250,18 +250,18 @@ def latent_activity(model: VAE, x) -> np.ndarray:
 
 @torch.no_grad()
 def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
-                  per_point: bool = False, max_rows: int = 2**18):
+                  per_point: bool = False, max_rows: int = 2**18, labels=None):
     """-ELBO(x) = -E_q[log w], w = p(x|z) p(z) / q(z|x), averaged over ``num_samples``
     draws of z per point: the same quantity as the total test loss (the KL part is
     estimated here by Monte Carlo instead of in closed form), with ~1/sqrt(num_samples)
     of its noise.
 
     x ``[N, input]``.  Returns the mean over points (float) or ``[N]`` with
-    ``per_point``.
+    ``per_point``.  A conditional model needs the ``labels`` ``[N]`` of x.
     """
     x = check_model_data(model, x)
-    values = [-log_w.double().mean(0)
-              for log_w in log_weight_chunks(model, x, num_samples, seed, max_rows)]
+    chunks = log_weight_chunks(model, x, num_samples, seed, max_rows, labels)
+    values = [-log_w.double().mean(0) for log_w in chunks]
     out = torch.cat(values).cpu().numpy()
     return out if per_point else float(out.mean())
 

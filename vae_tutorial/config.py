@@ -4,7 +4,8 @@ Taught in ``notebooks/05_training``; ``converged_config`` in
 ``notebooks/09_evaluation``, ``digits_config`` in ``notebooks/11_digits``, ``beta`` and
 ``decoder_variance`` in ``notebooks/14_rate_distortion``, ``mnist_config`` (and the
 fields ``network``, ``image_shape``, ``channels``, ``dynamic_binarization``) in
-``notebooks/07_mnist``.
+``notebooks/07_mnist``, ``num_classes`` (a conditional VAE) in
+``notebooks/08_conditional_vae``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ _DEFAULTS = dict(
     dynamic_binarization=True,  # "bernoulli": a fresh 0/1 draw of train_data each epoch
     # Latent diffusion (15): "conv" latents as maps (c, h, w), c * h * w = latent_dim.
     latent_shape=None,  # None: a flat latent vector (07's conv model)
+    # Labels (08_conditional_vae): k > 0 classes make a conditional VAE, data (x, y).
+    num_classes=0,  # 0: unconditional
 )
 
 # Settings that bring the model close to the exact likelihood in about a second of CPU
@@ -163,7 +166,7 @@ def validate_config(cfg: dict) -> EasyDict:
     for name in _BOOLS:
         if not isinstance(cfg[name], bool):
             raise ValueError(f"config.{name} must be True or False, got {cfg[name]!r}")
-    for name in ("seed", "kl_warmup_epochs"):
+    for name in ("seed", "kl_warmup_epochs", "num_classes"):
         if not _is_int(cfg[name]) or cfg[name] < 0:
             raise ValueError(
                 f"config.{name} must be a non-negative integer, got {cfg[name]!r}")

@@ -58,10 +58,11 @@ class GaussianMixture:
         """The data dimension d."""
         return self.means.shape[1]
 
-    def sample(self, n: int, seed: int) -> np.ndarray:
+    def sample(self, n: int, seed: int, return_labels: bool = False):
         """Draw ``n`` points: pick component j with probability w_j, then
         x ~ N(m_j, C_j).  Returns float32 ``[n, d]``; the same seed gives the same
-        points."""
+        points.  With ``return_labels``, returns ``(x, labels)``: the component j of
+        each point, int64 ``[n]`` (the same x either way)."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
             raise ValueError(f"n must be a positive integer, got {n!r}")
         rng = np.random.default_rng(seed)
@@ -69,7 +70,8 @@ class GaussianMixture:
         chol = np.linalg.cholesky(self.covs)  # [k, d, d]
         white = rng.standard_normal((int(n), self.dim))
         x = self.means[labels] + np.einsum("nij,nj->ni", chol[labels], white)
-        return x.astype(np.float32)
+        return (x.astype(np.float32), labels.astype(np.int64)) if return_labels \
+            else x.astype(np.float32)
 
     def component_log_probs(self, x) -> np.ndarray:
         """log w_j + log N(x | m_j, C_j) for every row and component: ``[N, k]``."""

@@ -98,7 +98,8 @@ def load_model(path, device: str | torch.device | None = None) -> VAE:
         raise ValueError(f"{path} has format version {saved.get('version')!r}; this "
                          f"vae_tutorial reads version {VERSION}")
     try:
-        cfg = validate_config(dict(saved["config"]))
+        # num_classes (notebook 08) came later: a file without it is unconditional.
+        cfg = validate_config({"num_classes": 0, **dict(saved["config"])})
     except KeyError as err:
         raise ValueError(f"{path} holds an invalid config: {err.args[0]}") from err
     except ValueError as err:

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import torch
 
+from .conditional import check_labels
 from .data import check_count, check_data, check_levels
 from .mnist import check_pixels
 from .variants import BernoulliVAE
@@ -22,7 +23,8 @@ def model_device(model: torch.nn.Module) -> torch.device:
 
 def model_input_dim(model) -> int:
     """The width of the data a model takes: its config's ``input_dim``, else the input
-    width of the encoder's first layer (an image encoder's height x width)."""
+    width of the encoder's first layer less a conditional model's one-hot label (an
+    image encoder's height x width)."""
     config = getattr(model, "config", None)
     if config is not None:
         return int(config["input_dim"])
@@ -31,8 +33,8 @@ def model_input_dim(model) -> int:
         return math.prod(shape)
     for module in model.encoder.modules():
         weight = getattr(module, "weight", None)
-        if isinstance(weight, torch.Tensor) and weight.ndim == 2:
-            return weight.shape[1]
+        if isinstance(weight, torch.Tensor) and weight.ndim == 2:  # less the one-hot
+            return weight.shape[1] - getattr(model, "num_classes", 0)
     raise ValueError("cannot find the encoder's first layer to read the input width")
 
 
@@ -54,14 +56,20 @@ def check_model_data(model, x, name: str = "x") -> np.ndarray:
 
 @torch.no_grad()
 def generate_samples(cfg, model, n_samples: int, noise: bool = False,
-                     generator: torch.Generator | None = None) -> np.ndarray:
+                     generator: torch.Generator | None = None,
+                     labels=None) -> np.ndarray:
     """Draw ``n_samples`` new points: z ~ N(0, I) ``[n_samples, latent]``, then x from
     the decoder p_theta(x|z) with ``model.sample_x``: ``[n_samples, input]`` (float32).
 
     With ``noise=False`` return the decoder's means (mu_x); with ``noise=True`` one draw
     x ~ p_theta(x|z) per latent.  ``generator`` (CPU) makes the draws repeatable.
+    A conditional model (notebook 08) draws from p_theta(x|z, y) for ``labels``
+    ``[n_samples]``.
     """
     check_count(n_samples, "n_samples")
+    labels = check_labels(labels, getattr(model, "num_classes", 0), n_samples)
     model.eval()
     z = torch.randn([n_samples, cfg.latent_dim], generator=generator)
-    return model.sample_x(z.to(model_device(model)), noise, generator).cpu().numpy()
+    device = model_device(model)
+    labels = None if labels is None else labels.to(device)
+    return model.sample_x(z.to(device), noise, generator, labels).cpu().numpy()

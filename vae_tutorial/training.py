@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .conditional import check_labels, split_labelled
 from .config import validate_config
 from .data import check_data, check_levels
 from .mnist import check_pixels
@@ -35,20 +36,30 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def batch_loss(model: VAE, batch, noise, objective=None, labels=None) -> tuple:
+    """``model.loss`` (or ``objective``) of ``batch``, with its ``labels`` for a
+    conditional model (an ``objective`` then takes them as a fourth argument)."""
+    if objective is None:
+        return model.loss(batch, noise, labels)
+    return objective(model, batch, noise) if labels is None \
+        else objective(model, batch, noise, labels)
+
+
 def train_step(cfg, model: VAE, optim: torch.optim.Optimizer, batch: torch.Tensor,
-               generator: torch.Generator | None = None, objective=None) -> np.ndarray:
+               generator: torch.Generator | None = None, objective=None,
+               labels: torch.Tensor | None = None) -> np.ndarray:
     """One gradient step on the negative ELBO of ``batch`` ``[batch, input]``.
 
     Draws fresh noise ``[num_mc, batch, latent]`` and returns the losses before the step
     as an array ``[3]``: (total, recon, kl), nats per data point.  Another
     ``objective(model, batch, noise)`` may replace ``VAE.loss``: it returns a tuple of
     losses, the first one minimised (e.g. ``iwae_training.iwae_objective``).
+    A conditional model (notebook 08) takes the batch's ``labels`` ``[batch]``.
     """
     model.train()
     noise = torch.randn([cfg.num_mc, len(batch), cfg.latent_dim], generator=generator)
     optim.zero_grad()
-    parts = model.loss(batch, noise.to(batch.device)) if objective is None \
-        else objective(model, batch, noise.to(batch.device))
+    parts = batch_loss(model, batch, noise.to(batch.device), objective, labels)
     parts[0].backward()  # the total
     optim.step()
     return torch.stack(parts).detach().cpu().numpy()
@@ -56,20 +67,22 @@ def train_step(cfg, model: VAE, optim: torch.optim.Optimizer, batch: torch.Tenso
 
 @torch.no_grad()
 def run_test(model: VAE, data: torch.Tensor, batch_size: int,
-             noise: torch.Tensor, objective=None) -> np.ndarray:
+             noise: torch.Tensor, objective=None,
+             labels: torch.Tensor | None = None) -> np.ndarray:
     """Negative ELBO on ``data`` ``[N, input]`` with fixed ``noise``
     ``[num_batches, num_mc, batch_size, latent]`` (the same draws at every evaluation).
 
     Returns (total, recon, kl) ``[3]``, the mean over all N points (batches weighted by
     size); with an ``objective`` (see ``train_step``), the mean of its losses.
+    A conditional model takes the ``labels`` ``[N]`` of ``data``.
     """
     model.eval()
     totals = None  # a running sum per loss, in float64
     for i, start in enumerate(range(0, len(data), batch_size)):
         batch = data[start:start + batch_size]
         batch_noise = noise[i, :, :len(batch)].to(batch.device)
-        parts = model.loss(batch, batch_noise) if objective is None \
-            else objective(model, batch, batch_noise)
+        batch_labels = None if labels is None else labels[start:start + batch_size]
+        parts = batch_loss(model, batch, batch_noise, objective, batch_labels)
         weighted = torch.stack(parts).cpu().numpy() * len(batch)
         totals = weighted.astype(np.float64) if totals is None else totals + weighted
     return totals / len(data)
@@ -128,6 +141,15 @@ def warn_integer_data(cfg, train: torch.Tensor) -> None:
             UserWarning, stacklevel=3)
 
 
+def as_labelled(cfg, data, name: str, device: torch.device):
+    """``as_tensor`` for ``x`` or, when ``cfg.num_classes`` > 0, for the pair
+    ``(x, labels)``: returns (x, the checked labels on ``device`` or None)."""
+    x, labels = split_labelled(data, cfg.num_classes, name)
+    x = as_tensor(cfg, x, name, device)
+    labels = check_labels(labels, cfg.num_classes, len(x), f"{name} labels")
+    return x, None if labels is None else labels.to(device)
+
+
 def run_model(cfg, train_data, test_data, val_data=None,
               objective=None) -> TrainingResult:
     """Build a VAE from ``cfg``, train it with Adam on ``train_data`` ``[N, input]`` for
@@ -136,17 +158,23 @@ def run_model(cfg, train_data, test_data, val_data=None,
     also evaluate it there after each epoch and return the weights of the epoch with the
     lowest validation -ELBO (recon + kl, whatever ``cfg.beta``): model selection.
     ``objective`` (see ``train_step``) replaces the -ELBO everywhere; validation then
-    selects by its first loss.
+    selects by its first loss.  With ``cfg.num_classes`` > 0 (a conditional VAE)
+    each data argument is a pair ``(x, labels)``, labels ``[N]`` in 0..k-1, and the
+    samples cycle through the classes (sample i has label i mod k).
 
     Seeded by ``cfg.seed``: the same seed gives bitwise-identical losses on the CPU.
     Raises ``FloatingPointError`` naming the step if a loss becomes NaN or infinite.
     """
     cfg = validate_config(dict(cfg))
     device = resolve_device(cfg.device)
-    train = as_tensor(cfg, train_data, "train_data", device)
+    train, train_labels = as_labelled(cfg, train_data, "train_data", device)
     warn_integer_data(cfg, train)
-    test = None if test_data is None else as_tensor(cfg, test_data, "test_data", device)
-    val = None if val_data is None else as_tensor(cfg, val_data, "val_data", device)
+    test, test_labels = (None, None) if test_data is None \
+        else as_labelled(cfg, test_data, "test_data", device)
+    val, val_labels = (None, None) if val_data is None \
+        else as_labelled(cfg, val_data, "val_data", device)
+    sample_labels = np.arange(cfg.n_samples) % cfg.num_classes \
+        if cfg.num_classes else None
 
     torch.manual_seed(cfg.seed)  # weight initialisation
     generator = torch.Generator().manual_seed(cfg.seed)  # training and test noise, CPU
@@ -164,9 +192,9 @@ def run_model(cfg, train_data, test_data, val_data=None,
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optim, learning_rate_factor(cfg, steps_per_epoch * cfg.num_epochs))
 
-    def evaluate(data, noise):
+    def evaluate(data, noise, labels):
         model.beta = cfg.beta
-        return run_test(model, data, cfg.batch_size, noise, objective)
+        return run_test(model, data, cfg.batch_size, noise, objective, labels)
 
     def selection_loss(losses):  # the -ELBO, or the objective's first loss
         return losses[1:].sum() if objective is None else losses[0]
@@ -178,11 +206,11 @@ def run_model(cfg, train_data, test_data, val_data=None,
 
     if test is not None:  # drawn first, so that training noise follows it
         test_noise = fixed_noise(test, generator)
-        test_losses = [evaluate(test, test_noise)]
+        test_losses = [evaluate(test, test_noise, test_labels)]
     if val is not None:
         # A stream apart, so that validating leaves the training run unchanged.
         val_noise = fixed_noise(val, torch.Generator().manual_seed(cfg.seed + 2**33))
-        val_losses = [evaluate(val, val_noise)]
+        val_losses = [evaluate(val, val_noise, val_labels)]
         best_epoch, best_state = 0, copy.deepcopy(model.state_dict())
     train_losses, samples_per_step = [], []
     bar = progress_bar(steps_per_epoch * cfg.num_epochs, disable=not cfg.progress)
@@ -192,8 +220,9 @@ def run_model(cfg, train_data, test_data, val_data=None,
             torch.rand(train.shape, generator=binarizer).to(device) < train).float()
         for start in range(0, len(train), cfg.batch_size):
             model.beta = kl_weight(cfg, len(train_losses), steps_per_epoch)
-            batch = images[order[start:start + cfg.batch_size]]
-            losses = train_step(cfg, model, optim, batch, generator, objective)
+            rows = order[start:start + cfg.batch_size]
+            losses = train_step(cfg, model, optim, images[rows], generator, objective,
+                                None if train_labels is None else train_labels[rows])
             if not np.all(np.isfinite(losses)):
                 raise FloatingPointError(
                     f"non-finite loss {losses} at step {len(train_losses)} "
@@ -204,12 +233,13 @@ def run_model(cfg, train_data, test_data, val_data=None,
             bar.update()
             if cfg.sample_each_step:
                 samples_per_step.append(
-                    generate_samples(cfg, model, cfg.n_samples, True, sampler))
+                    generate_samples(cfg, model, cfg.n_samples, True, sampler,
+                                     sample_labels))
         if test is not None:
-            test_losses.append(evaluate(test, test_noise))
+            test_losses.append(evaluate(test, test_noise, test_labels))
             bar.set_postfix(test_loss=f"{test_losses[-1][0]:.4f}")
         if val is not None:
-            val_losses.append(evaluate(val, val_noise))
+            val_losses.append(evaluate(val, val_noise, val_labels))
             if selection_loss(val_losses[-1]) < selection_loss(val_losses[best_epoch]):
                 best_epoch, best_state = epoch + 1, copy.deepcopy(model.state_dict())
     bar.close()
@@ -219,8 +249,10 @@ def run_model(cfg, train_data, test_data, val_data=None,
         model=model,
         train_losses=np.stack(train_losses),
         test_losses=None if test is None else np.stack(test_losses),
-        samples_with_noise=generate_samples(cfg, model, cfg.n_samples, True, sampler),
-        samples_no_noise=generate_samples(cfg, model, cfg.n_samples, False, sampler),
+        samples_with_noise=generate_samples(cfg, model, cfg.n_samples, True, sampler,
+                                            sample_labels),
+        samples_no_noise=generate_samples(cfg, model, cfg.n_samples, False, sampler,
+                                          sample_labels),
         samples_per_step=np.stack(samples_per_step) if cfg.sample_each_step else None,
         val_losses=None if val is None else np.stack(val_losses),
         best_epoch=None if val is None else best_epoch,

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from .model import VAE, build_vae
+from .model import VAE, build_vae, with_labels
 from .objectives import bernoulli_nll, categorical_nll, sample_latents
 
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU,
@@ -68,31 +68,36 @@ class CategoricalVAE(VAE):
     x / (K - 1), in [0, 1]; KL, loss, training and evaluation are ``VAE``'s."""
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, num_values: int,
-                 beta: float = 1.0):
-        super().__init__(encoder, decoder, beta)
+                 beta: float = 1.0, num_classes: int = 0):
+        super().__init__(encoder, decoder, beta, num_classes)
         self.num_values = num_values
 
-    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return super().encode(x / (self.num_values - 1))
+    def encode(self, x: torch.Tensor, labels: torch.Tensor | None = None
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+        return super().encode(x / (self.num_values - 1), labels)
 
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
+    def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None
+               ) -> torch.Tensor:
         """p_theta(x|z): ``[..., latent]`` -> logits ``[..., input, num_values]``."""
-        return self.decoder(z).unflatten(-1, (-1, self.num_values))
+        logits = self.decoder(with_labels(z, labels, self.num_classes))
+        return logits.unflatten(-1, (-1, self.num_values))
 
-    def forward(self, x: torch.Tensor, noise: torch.Tensor) -> LogitsOutput:
-        mu_z, log_var_z = self.encode(x)
+    def forward(self, x: torch.Tensor, noise: torch.Tensor,
+                labels: torch.Tensor | None = None) -> LogitsOutput:
+        mu_z, log_var_z = self.encode(x, labels)
         z = sample_latents(mu_z, log_var_z, noise)
-        return LogitsOutput(z, mu_z, log_var_z, self.decode(z))
+        return LogitsOutput(z, mu_z, log_var_z, self.decode(z, labels))
 
     def log_likelihood(self, x: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
         """log p_theta(x|z) summed over data dimensions: ``[..., batch]``."""
         return -categorical_nll(x, decoded).sum(dim=-1)
 
     def sample_x(self, z: torch.Tensor, noise: bool = False,
-                 generator: torch.Generator | None = None) -> torch.Tensor:
+                 generator: torch.Generator | None = None,
+                 labels: torch.Tensor | None = None) -> torch.Tensor:
         """The mean level sum_k k p(x_i = k | z) per dimension, or with ``noise`` one
         draw x ~ p_theta(x|z); ``[..., input]``, float."""
-        probs = torch.softmax(self.decode(z), dim=-1)
+        probs = torch.softmax(self.decode(z, labels), dim=-1)
         if not noise:
             return probs @ torch.arange(self.num_values, dtype=probs.dtype,
                                         device=probs.device)
@@ -106,24 +111,27 @@ class BernoulliVAE(VAE):
     """A VAE for pixels that are 0 or 1: p_theta(x|z) = prod_i Bernoulli(x_i | p_i(z)),
     p_i = sigmoid(logits_i(z)).  KL, loss, training and evaluation are ``VAE``'s."""
 
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
+    def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None
+               ) -> torch.Tensor:
         """p_theta(x|z): ``[..., latent]`` -> logits ``[..., input]``."""
-        return self.decoder(z)
+        return self.decoder(with_labels(z, labels, self.num_classes))
 
-    def forward(self, x: torch.Tensor, noise: torch.Tensor) -> LogitsOutput:
-        mu_z, log_var_z = self.encode(x)
+    def forward(self, x: torch.Tensor, noise: torch.Tensor,
+                labels: torch.Tensor | None = None) -> LogitsOutput:
+        mu_z, log_var_z = self.encode(x, labels)
         z = sample_latents(mu_z, log_var_z, noise)
-        return LogitsOutput(z, mu_z, log_var_z, self.decode(z))
+        return LogitsOutput(z, mu_z, log_var_z, self.decode(z, labels))
 
     def log_likelihood(self, x: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
         """log p_theta(x|z) summed over data dimensions: ``[..., batch]``."""
         return -bernoulli_nll(x, decoded).sum(dim=-1)
 
     def sample_x(self, z: torch.Tensor, noise: bool = False,
-                 generator: torch.Generator | None = None) -> torch.Tensor:
+                 generator: torch.Generator | None = None,
+                 labels: torch.Tensor | None = None) -> torch.Tensor:
         """The probabilities p_i(z) of a white (1) pixel, or with ``noise`` one draw
         x ~ p_theta(x|z) of 0s and 1s; ``[..., input]``."""
-        probs = torch.sigmoid(self.decode(z))
+        probs = torch.sigmoid(self.decode(z, labels))
         if not noise:
             return probs
         uniform = torch.rand(probs.shape, generator=generator).to(probs.device)
@@ -136,9 +144,11 @@ class ConvEncoder(nn.Module):
     ``[batch, 2 * latent_dim]`` = [mu_z; log_var_z]."""
 
     def __init__(self, image_shape: tuple[int, int], channels: int, hidden_dim: int,
-                 latent_dim: int, hidden_layers: int = 1, activation: str = "elu"):
+                 latent_dim: int, hidden_layers: int = 1, activation: str = "elu",
+                 num_classes: int = 0):
         super().__init__()
         self.image_shape = tuple(image_shape)
+        self.num_classes = num_classes  # > 0: a label's one-hot follows the pixels
         act = ACTIVATIONS[activation]
         self.conv = nn.Sequential(
             nn.Conv2d(1, channels, 4, stride=2, padding=1), act(),
@@ -146,11 +156,17 @@ class ConvEncoder(nn.Module):
             nn.Flatten())
         height, width = self.image_shape
         features = 2 * channels * (height // 4) * (width // 4)
-        self.head = mlp(features, hidden_dim, 2 * latent_dim, hidden_layers, activation)
+        self.head = mlp(features + num_classes, hidden_dim, 2 * latent_dim,
+                        hidden_layers, activation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        images = x.reshape(-1, 1, *self.image_shape)  # [batch, 1, height, width]
-        return self.head(self.conv(images)).reshape(*x.shape[:-1], -1)
+        pixels = x.shape[-1] - self.num_classes
+        images = x[..., :pixels].reshape(-1, 1, *self.image_shape)  # [batch, 1, h, w]
+        features = self.conv(images)
+        if self.num_classes:  # the one-hot joins the flattened features
+            one_hot = x[..., pixels:].reshape(-1, self.num_classes)
+            features = torch.cat([features, one_hot], dim=-1)
+        return self.head(features).reshape(*x.shape[:-1], -1)
 
 
 class ConvDecoder(nn.Module):
@@ -180,15 +196,18 @@ def make_vae(cfg) -> VAE:
     """A fresh VAE for any valid ``cfg``: ``build_vae``'s model for the tutorial's
     default network, else MLPs with ``cfg.hidden_layers`` layers of ``cfg.activation``
     (or with ``cfg.network="conv"`` the convolutional pair) and the decoder that
-    ``cfg.likelihood`` and ``cfg.decoder_variance`` ask for."""
+    ``cfg.likelihood`` and ``cfg.decoder_variance`` ask for.  With
+    ``cfg.num_classes`` = k > 0, a conditional VAE: each network gets k more inputs, a
+    label's one-hot (notebook 08)."""
+    k = cfg.get("num_classes", 0)
     if (cfg.likelihood, cfg.decoder_variance, cfg.hidden_layers, cfg.activation,
-            cfg.network) == ("gaussian", "learned", 1, "tanh", "mlp"):
+            cfg.network, k) == ("gaussian", "learned", 1, "tanh", "mlp", 0):
         model = build_vae(cfg)
         model.beta = cfg.beta
         return model
 
     def net(n_in: int, n_out: int) -> nn.Sequential:
-        return mlp(n_in, cfg.hidden_dim, n_out, cfg.hidden_layers, cfg.activation)
+        return mlp(n_in + k, cfg.hidden_dim, n_out, cfg.hidden_layers, cfg.activation)
 
     if cfg.network == "conv" and cfg.latent_shape is not None:  # latent maps (15)
         from .latent_diffusion import spatial_conv_vae
@@ -196,16 +215,18 @@ def make_vae(cfg) -> VAE:
     if cfg.network == "conv":
         sizes = (cfg.image_shape, cfg.channels, cfg.hidden_dim, cfg.latent_dim,
                  cfg.hidden_layers, cfg.activation)
-        return BernoulliVAE(ConvEncoder(*sizes), ConvDecoder(*sizes), cfg.beta)
+        decoder_sizes = (*sizes[:3], cfg.latent_dim + k, *sizes[4:])
+        return BernoulliVAE(ConvEncoder(*sizes, num_classes=k),
+                            ConvDecoder(*decoder_sizes), cfg.beta, k)
     encoder = net(cfg.input_dim, 2 * cfg.latent_dim)
     if cfg.likelihood == "bernoulli":
-        return BernoulliVAE(encoder, net(cfg.latent_dim, cfg.input_dim), cfg.beta)
+        return BernoulliVAE(encoder, net(cfg.latent_dim, cfg.input_dim), cfg.beta, k)
     if cfg.likelihood == "categorical":
         decoder = net(cfg.latent_dim, cfg.input_dim * cfg.num_values)
-        return CategoricalVAE(encoder, decoder, cfg.num_values, cfg.beta)
+        return CategoricalVAE(encoder, decoder, cfg.num_values, cfg.beta, k)
     if cfg.decoder_variance == "learned":
         decoder = net(cfg.latent_dim, 2 * cfg.input_dim)
     else:
         decoder = FixedVarianceDecoder(net(cfg.latent_dim, cfg.input_dim),
                                        cfg.decoder_variance)
-    return VAE(encoder, decoder, cfg.beta)
+    return VAE(encoder, decoder, cfg.beta, k)
