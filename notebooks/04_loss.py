@@ -469,10 +469,13 @@ if own_settings(seed=0):
     assert abs(preview[1].total - floor) < 0.01 and abs(kl[1] - 0.5 * np.log(3)) < 0.01
     # The exact fit's bar: a 16-draw estimate of the floor, std ~0.0025 over 20 repeats
     exact_fit = vaes["an exact fit (notebook 09)"][0]
+    repeats = []
     with torch.no_grad():
-        repeats = np.array([exact_fit.loss(x_test, torch.randn(
-            16, len(x_test), 1, generator=torch.Generator().manual_seed(s))).total.item()
-            for s in range(100, 120)])
+        for repeat_seed in range(100, 120):
+            repeat_gen = torch.Generator().manual_seed(repeat_seed)
+            repeat_noise = torch.randn(16, len(x_test), 1, generator=repeat_gen)
+            repeats.append(exact_fit.loss(x_test, repeat_noise).total.item())
+    repeats = np.array(repeats)
     assert abs(repeats.mean() - floor) < 3 * repeats.std() / np.sqrt(20)
     assert round(repeats.std(), 4) == 0.0025, repeats.std()
     # Exercise 1: 16 times the draws, about 4 times less spread (20 seeds)
