@@ -9,7 +9,7 @@ three gradient estimators).
 Taught in ``notebooks/09_evaluation`` and ``notebooks/10_derivations``.
 
 The linear-Gaussian model with a k-dimensional latent is
-    p(z) = N(0, I_k),   p(x|z) = N(W z + b, Psi),   Psi = diag(psi),  W ``[d, k]``,
+    p(z) = N(0, I_k),   p(x|z) = N(W z + b, Psi),   Psi = diag(psi),  W ``[D, k]``,
 so p(x) = N(b, W W^T + Psi) and the posterior is Gaussian (Bishop, PRML 12.2):
     p(z|x) = N(S W^T Psi^-1 (x - b), S),   S = (I_k + W^T Psi^-1 W)^-1.
 All numbers are nats; NumPy functions work in float64.
@@ -36,8 +36,8 @@ class LinearOptimum(NamedTuple):
     """A one-latent linear-Gaussian model p(x|z) = N(w z + b, diag(psi)), and what
     follows from it."""
 
-    w: np.ndarray  # [d] loadings (the column of W); its sign is arbitrary
-    psi: np.ndarray  # [d] noise variances of p(x|z)
+    w: np.ndarray  # [D] loadings (the column of W); its sign is arbitrary
+    psi: np.ndarray  # [D] noise variances of p(x|z)
     posterior_var: float  # S = 1 / (1 + w^T Psi^-1 w), the same for every x
     rate: float  # E_x KL(p(z|x) || N(0, 1)) = -1/2 log S = I(x; z), nats
 
@@ -49,7 +49,7 @@ def linear_optimum(cov, noise: str = "isotropic",
 
     ``noise="isotropic"`` (probabilistic PCA, Tipping & Bishop 1999): with eigenvalues
     l1 >= l2 and top eigenvector u1 of Sigma, W = u1 sqrt(l1 - s2) and s2 = l2 (for
-    d = 2 the mean of the discarded eigenvalues is l2), so W W^T + s2 I = Sigma exactly.
+    D = 2 the mean of the discarded eigenvalues is l2), so W W^T + s2 I = Sigma exactly.
 
     ``noise="diagonal"`` (factor analysis): any w with w1 w2 = Sigma_12, w1^2 < Sigma_11
     and w2^2 < Sigma_22 fits exactly, with psi_i = Sigma_ii - w_i^2 -- a one-parameter
@@ -95,8 +95,8 @@ class ExactFit(NamedTuple):
     """A k-latent linear-Gaussian model p(x|z) = N(W z + b, diag(psi)) that fits its
     data covariance exactly, W W^T + diag(psi) = Sigma."""
 
-    w: np.ndarray  # [d, k] loadings
-    psi: np.ndarray  # [d] noise variances of p(x|z)
+    w: np.ndarray  # [D, k] loadings
+    psi: np.ndarray  # [D] noise variances of p(x|z)
     posterior_var: np.ndarray  # [k], the diagonal of S = (I + W^T Psi^-1 W)^-1
     rate: float  # I(x; z) = 1/2 (log det Sigma - sum_i log psi_i), nats
 
@@ -109,7 +109,7 @@ def isotropic_exact_fit(cov, noise_var: float) -> ExactFit:
     Then W W^T + s I = cov for every such s, so every point has the same marginal p(x)
     and, with the exact posterior as encoder, the same ELBO = log p(x).  The posterior
     covariance S = diag(s / l) is diagonal (so a VAE's encoder can represent it) and the
-    rate is I(x; z) = 1/2 log(det cov / s^d): it grows without bound as s -> 0.  At
+    rate is I(x; z) = 1/2 log(det cov / s^D): it grows without bound as s -> 0.  At
     s = l_min the last latent is unused and the point is the PPCA optimum of
     ``linear_optimum`` (rate 1/2 ln 3 for the source Sigma).
     """
@@ -132,7 +132,7 @@ def _check_linear(w, psi, b):
     b = np.asarray(b, dtype=np.float64)
     d = w.shape[0]
     if w.ndim != 2 or psi.shape != (d,) or b.shape != (d,):
-        raise ValueError(f"need w [d, k] (or [d]), psi [d], b [d]; got {w.shape}, "
+        raise ValueError(f"need w [D, k] (or [D]), psi [D], b [D]; got {w.shape}, "
                          f"{psi.shape}, {b.shape}")
     if not np.all(psi > 0):
         raise ValueError("psi (noise variances) must be positive")
@@ -140,7 +140,7 @@ def _check_linear(w, psi, b):
 
 
 def _posterior_gain(w, psi) -> tuple[np.ndarray, np.ndarray]:
-    """S = (I + W^T Psi^-1 W)^-1 ``[k, k]`` and the gain G = S W^T Psi^-1 ``[k, d]``."""
+    """S = (I + W^T Psi^-1 W)^-1 ``[k, k]`` and the gain G = S W^T Psi^-1 ``[k, D]``."""
     cov = np.linalg.inv(np.eye(w.shape[1]) + w.T @ (w / psi[:, None]))
     return cov @ (w / psi[:, None]).T, cov
 
@@ -148,7 +148,7 @@ def _posterior_gain(w, psi) -> tuple[np.ndarray, np.ndarray]:
 def linear_posterior(x, w, psi, b) -> tuple[np.ndarray, np.ndarray]:
     """The exact posterior p(z|x) = N(m, S) of the linear-Gaussian model.
 
-    x ``[N, d]``; w ``[d, k]`` (or ``[d]`` for k = 1); psi ``[d]``; b ``[d]``.
+    x ``[N, D]``; w ``[D, k]`` (or ``[D]`` for k = 1); psi ``[D]``; b ``[D]``.
     S = (I + W^T Psi^-1 W)^-1 ``[k, k]`` (the same for every x) and
     m = S W^T Psi^-1 (x - b) ``[N, k]``.  Returns (m, S).
     """
@@ -168,7 +168,7 @@ def linear_elbo(x, w, psi, b, q_mean, q_var) -> np.ndarray:
     """The ELBO of the linear-Gaussian model for q(z|x) = N(q_mean, diag(q_var)), in
     closed form.
 
-    x ``[N, d]``, q_mean ``[N, k]``, q_var ``[N, k]`` or ``[k]``.  Per row:
+    x ``[N, D]``, q_mean ``[N, k]``, q_var ``[N, k]`` or ``[k]``.  Per row:
     ELBO = E_q[log p(x|z)] - KL(q || N(0, I)), with
     E_q[log p(x|z)] = -1/2 sum_i [log 2 pi psi_i
                                   + ((x - W m - b)_i^2 + (W V W^T)_ii) / psi_i].
@@ -179,7 +179,7 @@ def linear_elbo(x, w, psi, b, q_mean, q_var) -> np.ndarray:
     m = np.asarray(q_mean, dtype=np.float64).reshape(len(x), w.shape[1])
     v = np.broadcast_to(np.asarray(q_var, dtype=np.float64), m.shape)
     resid = x - m @ w.T - b
-    spread = v @ (w**2).T  # [N, d]: diag(W diag(v) W^T) per row
+    spread = v @ (w**2).T  # [N, D]: diag(W diag(v) W^T) per row
     expected_log_lik = -0.5 * (np.log(2 * np.pi * psi)
                                + (resid**2 + spread) / psi).sum(1)
     kl = 0.5 * (m**2 + v - 1.0 - np.log(v)).sum(1)
@@ -296,7 +296,7 @@ def linear_vae(w, psi, b, mean_scale: float = 1.0, var_scale: float = 1.0) -> VA
     whose encoder is its exact posterior p(z|x) -- with the mean map times
     ``mean_scale`` and the variance times ``var_scale`` (1, 1 = exact; anything else a
     deliberately imperfect q).  Needs a diagonal posterior S (always so for k = 1).
-    w ``[d, k]`` or ``[d]``."""
+    w ``[D, k]`` or ``[D]``."""
     w, psi, b = _check_linear(w, psi, b)
     gain, cov = _posterior_gain(w, psi)
     if not np.allclose(cov, np.diag(np.diag(cov)), atol=1e-10):

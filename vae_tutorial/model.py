@@ -138,8 +138,8 @@ class VAE(nn.Module):
         mu_x, log_var_x = self.decode(z, labels)
         if not noise:
             return mu_x
-        eps = torch.randn(mu_x.shape, generator=generator).to(mu_x.device)
-        return mu_x + torch.exp(log_var_x / 2) * eps
+        eta = torch.randn(mu_x.shape, generator=generator).to(mu_x.device)  # x's noise
+        return mu_x + torch.exp(log_var_x / 2) * eta
 
 
 def build_vae(cfg) -> VAE:

@@ -181,7 +181,8 @@ def plot_reparameterization_graph(ax, reparameterized: bool):
 
 def plot_vae_diagram(ax=None):
     """The VAE at a glance, left to right: data x, the encoder q_phi(z|x), a latent z,
-    the decoder p_theta(x|z), and x again; the prior p(z) = N(0, I) feeds z from above.
+    the decoder p_theta(x|z), and x again; the prior p(z) = N(0, I) above z, labelled
+    with its two roles (where generation draws z; what the KL pulls q_phi towards).
     Under it, what each half does and the loss that trains both: the negative ELBO, with
     the expectation over q_phi(z|x) written out (one draw of z estimates it).
 
@@ -210,6 +211,9 @@ def plot_vae_diagram(ax=None):
         ax.annotate("", xy=(end, 1.6), xytext=(start, 1.6), arrowprops=arrow)
         ax.text((start + end) / 2, 1.72, label, ha="center", va="bottom", fontsize=9)
     ax.annotate("", xy=(5.0, 1.95), xytext=(5.0, 2.7), arrowprops=arrow)
+    ax.text(5.12, 2.33, "generation draws $\\mathbf{z}$ from the prior;\n"
+            "training pulls $q_\\phi$ towards it (the KL)", ha="left", va="center",
+            fontsize=8, color="dimgray")
     for x0, x1, text, color in ((0.3, 4.7, "inference: which $\\mathbf{z}$ could have "
                                  "made this $\\mathbf{x}$?", "tab:blue"),
                                 (5.3, 9.7, "generation: from $\\mathbf{z}$ to "
