@@ -137,10 +137,13 @@ def test_every_numbered_title_is_the_notebooks_own():
 
 def clause_after(text: str, start: int) -> str:
     """What follows a reference up to the end of its clause: a full stop or a semicolon, the
-    parenthesis the reference sits in, or the next notebook reference."""
+    parenthesis the reference sits in, the next notebook reference, the end of a notebook
+    cell (`%%`) or of a string's prose (an f-string's `{`: what follows is code)."""
     clause, depth = [], 0
     for i, char in enumerate(text[start:start + 200], start):
         if char in ".;" and (i + 1 == len(text) or text[i + 1].isspace()):
+            break
+        if char == "{" or text.startswith("%%", i):
             break
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
