@@ -12,11 +12,13 @@ far from N(0, I); they are multiplied by ``scaling_factor`` = 1 / their standard
 deviation (``latent_scale``) before a diffusion model learns their density.  Here a
 small VAE plays that second model (``second_stage_config``, ``scaled_latents``; the
 two-stage VAE of Dai & Wipf 2019), and ``two_stage_bound`` measures the pair in nats
-per image.
+per image.  ``refit_encoder`` trains only the encoder q to that bound, the model held
+fixed: how much of the bound is the looseness of q.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import NamedTuple
 
@@ -26,6 +28,7 @@ from torch import nn
 
 from .config import default_config
 from .evaluation import iwae_nll
+from .model import gaussian_kl
 from .sampling import check_model_data, model_device
 from .variants import ACTIVATIONS, BernoulliVAE
 
@@ -206,3 +209,44 @@ def two_stage_bound(first, second, scale: float, x, num_samples: int = 10,
     return TwoStageBound(float(total.mean()), float(recon.mean()),
                          float(entropy.mean()), float(prior.mean()),
                          float(second_nll.mean()), jacobian)
+
+
+def refit_encoder(first, second, scale: float, x, num_epochs: int = 2,
+                  lr: float = 1e-3, batch_size: int = 50, seed: int = 0):
+    """A copy of ``first`` whose encoder q_phi(z|x) alone is trained (Adam, ``lr``) to
+    the two-stage -ELBO of ``two_stage_bound`` with one draw and K = 1, on images x
+    ``[N, input]`` (grey levels binarised afresh each epoch).  The decoder, the
+    ``second`` stage and ``scale`` stay fixed, so the model p(x) is the same and only
+    the bound on it changes.  ``first`` and ``second`` are left as they were."""
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale!r}")
+    if not (isinstance(num_epochs, int) and num_epochs >= 0):
+        raise ValueError(f"num_epochs must be an integer >= 0, got {num_epochs!r}")
+    x = torch.as_tensor(check_model_data(first, x), dtype=torch.float32)
+    refit = copy.deepcopy(first).train()
+    refit.decoder.requires_grad_(False)
+    frozen = copy.deepcopy(second).eval().requires_grad_(False)
+    device = model_device(refit)
+    optimizer = torch.optim.Adam(refit.encoder.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_epochs):
+        order = torch.randperm(len(x), generator=generator)
+        for start in range(0, len(x), batch_size):
+            grey = x[order[start:start + batch_size]]
+            xb = (torch.rand(grey.shape, generator=generator) < grey).float().to(device)
+            mu, log_var = refit.encode(xb)
+            eps = torch.randn(mu.shape, generator=generator).to(device)
+            z = mu + torch.exp(log_var / 2) * eps
+            recon = -refit.log_likelihood(xb, refit.decode(z))
+            entropy = 0.5 * (1 + math.log(2 * math.pi) + log_var).sum(-1)
+            u = (scale * z).to(model_device(frozen))
+            mu_v, log_var_v = frozen.encode(u)
+            eps_v = torch.randn(mu_v.shape, generator=generator).to(u.device)
+            v = mu_v + torch.exp(log_var_v / 2) * eps_v
+            second_nll = (-frozen.log_likelihood(u, frozen.decode(v))
+                          + gaussian_kl(mu_v, log_var_v).sum(-1))
+            loss = (recon - entropy + second_nll.to(device)).mean()  # - D log s: fixed
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return refit.eval()
