@@ -307,7 +307,7 @@ if 2.0**1.5 in list(betas):  # beta = 2.83, just below the collapse
 # not at the optimum, though: at $\beta = 2\sqrt2$ the MLP's rate is 0.017 nats against
 # 0.024, the optimum for its training sample's covariance (true covariance: 0.029), a
 # third short; the other active rows are within 1%. The last column cannot show it:
-# the test set alone puts 0.008 nats there ($\beta = 4$, 8). The $\beta = 1$ point
+# the data draw alone puts 0.008 nats there ($\beta = 4$, 8). The $\beta = 1$ point
 # touches $D + R = H$: with $\sigma^2 = 0.5 = \lambda_2$ the optimum fits the data
 # exactly. The bench repeats the $\beta \in \{0.5, 1, 2, 4\}$ rows for three model
 # seeds:
@@ -585,7 +585,7 @@ if own_settings(seed=0, sigma2=(sigma2, 0.5),
         opt = beta_optimum(SOURCE_COV, p.beta, sigma2)
         if p.beta != betas[k] and opt.rate > 0:
             assert abs(p.rate / opt.rate - 1) < 0.01, (p.beta, p.rate, opt.rate)
-    # The collapsed models' excess D + beta R (test set only): about 0.008 nats
+    # The collapsed models' excess D + beta R (the data draw alone): about 0.008 nats
     assert all(abs(excess[b] - 0.008) < 0.001 for b in (4.0, 8.0)), excess
     # The beta = 1 model has the rate of exercise 2's halved variance
     assert abs(same[0].rate - halved.rate) < 0.02
