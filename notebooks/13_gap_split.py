@@ -204,8 +204,8 @@ print(f"-ELBO: q_phi {split.neg_elbo:.4f} >= q*_diag {split.neg_elbo_diag:.4f} >
 # %%
 page_net = {r["seed"]: r["model"] for r in bench["narrowing"]
             if r["vae"] == "64 units, ELBO"}  # this page's network, 500 test points
-print("make bench, 64 units, 400 steps: model gap "
-      + ", ".join(f"{page_net[seed]:.3f} (seed {seed})" for seed in sorted(page_net)))
+print("make bench, this page's network: model gap "
+      + ", ".join(f"{page_net[seed]:.2f} (seed {seed})" for seed in sorted(page_net)))
 conv = bench["q_convergence"]
 print(f"this page: a second start lowers -ELBO(q*_diag) by {split.multistart_gain:.4f}")
 print(f"make bench, 600 x 32 instead of 300 x 16: -ELBO(q*_diag) "
