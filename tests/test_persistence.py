@@ -10,6 +10,7 @@ import torch
 from vae_tutorial import (
     VAE,
     CategoricalVAE,
+    build_vae,
     default_config,
     load_model,
     run_model,
@@ -273,3 +274,15 @@ def test_a_round_trip_keeps_every_non_default_field(data, tmp_path):
         result = run_model(cfg, *_data_for(cfg, data))
         model = load_model(save_model(result, tmp_path / "other.pt"))
         assert dict(model.config) == dict(cfg) and model.beta == 2.0
+
+
+def test_a_file_written_before_num_classes_and_latent_shape_still_loads(tmp_path):
+    """Files from before notebooks 08 and 15 have neither field: unconditional, flat."""
+    cfg = default_config(hidden_dim=8, progress=False)
+    path = save_model(build_vae(cfg), tmp_path / "old.pt", config=cfg)
+    saved = torch.load(path, weights_only=True)
+    for field in ("num_classes", "latent_shape"):
+        del saved["config"][field]
+    torch.save(saved, path)
+    loaded = load_model(path)
+    assert loaded.config.num_classes == 0 and loaded.config.latent_shape is None

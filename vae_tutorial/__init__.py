@@ -112,39 +112,33 @@ from .variants import (
 __version__ = "0.1.0"
 
 __all__ = [
-    # 2-D Gaussian data, the model, training and evaluation (notebooks 01-06, 09, 10)
-    "SOURCE_COV", "SOURCE_MU", "GaussianMLP", "LinearOptimum", "LossParts",
-    "TrainingResult", "VAE", "VAEOutput", "build_vae", "check_data", "check_gaussian",
-    "converged_config", "default_config", "gaussian_entropy", "gaussian_kl",
-    "gaussian_nll", "generate_samples", "ignore_z_baseline", "ignore_z_ceiling",
-    "iwae_nll",
-    "kl_per_dimension",
-    "linear_optimum", "linear_posterior", "log_weight_chunks", "log_weights",
-    "negative_elbo", "resolve_device", "run_model", "run_test", "sample_gaussian",
-    "own_settings", "sample_latents", "setup_notebook", "show_source", "source_dataset",
-    "train_step",
-    "train_test_split", "true_log_prob", "validate_config",
-    # keeping a trained model
-    "load_model", "save_model",
-    # other decoders and networks; images (09)
+    # Build it (00-06): the data and its exact density, the networks, the
+    # reparameterization, the loss, training, samples; notebook helpers; keeping a model
+    "SOURCE_COV", "SOURCE_MU", "GaussianMLP", "LossParts", "TrainingResult", "VAE",
+    "VAEOutput", "build_vae", "check_data", "check_gaussian", "converged_config",
+    "default_config", "gaussian_entropy", "gaussian_kl", "gaussian_nll",
+    "generate_samples", "ignore_z_baseline", "ignore_z_ceiling", "load_model",
+    "own_settings", "resolve_device", "run_model", "run_test", "sample_gaussian",
+    "sample_latents", "save_model", "setup_notebook", "show_source", "source_dataset",
+    "train_step", "train_test_split", "true_log_prob", "validate_config",
+    # On real data (07 MNIST: Bernoulli decoder, convolutions; 08 the conditional VAE)
+    "BernoulliVAE", "ConvDecoder", "ConvEncoder", "bernoulli_nll", "binarize",
+    "check_pixels", "ignore_z_bernoulli_nll", "ignore_z_pixel_probs", "make_vae",
+    "mnist_config", "mnist_dataset", "mnist_labels", "plot_images", "read_idx",
+    "check_labels", "class_log_likelihoods", "class_posterior", "marginal_log_prob",
+    # How good is it (09 evaluation, 10 derivations, 11 digits, 12 beyond the Gaussian,
+    # 13 the gap split)
+    "LinearOptimum", "iwae_nll", "kl_per_dimension", "linear_optimum",
+    "linear_posterior", "log_weight_chunks", "log_weights", "negative_elbo",
     "CategoricalVAE", "FixedVarianceDecoder", "bits_per_dim", "categorical_nll",
     "check_levels", "digits_config", "digits_dataset", "digits_labels",
-    "ignore_z_log_probs", "ignore_z_nll", "image_mosaic", "make_vae", "plot_digits",
-    # beyond the Gaussian: exact densities, quadrature, the gap split (10)
+    "ignore_z_log_probs", "ignore_z_nll", "image_mosaic", "plot_digits",
     "GapSplit", "GaussianMixture", "gap_split", "grid_posterior", "iwae_loss",
     "mixture_dataset", "mixture_preset", "optimise_q", "quadrature_nll", "train_iwae",
-    # beta, rate and distortion (11)
+    # Trade-offs, and where VAEs went (14 rate and distortion, 15 latent diffusion)
     "BetaOptimum", "LinearFit", "SweepPoint", "active_units", "beta_optimum",
-    "beta_sweep",
-    "collapse_beta", "distance_to_curve", "fit_linear_vae", "learned_variance",
-    "linear_beta_objective", "rate_distortion_curve",
-    # 28 x 28 MNIST: Bernoulli decoder, convolutions (13)
-    "BernoulliVAE", "ConvDecoder", "ConvEncoder", "bernoulli_nll", "binarize",
-    "check_pixels", "ignore_z_bernoulli_nll", "ignore_z_pixel_probs", "mnist_config",
-    "mnist_dataset", "mnist_labels", "plot_images", "read_idx",
-    # labels: a conditional VAE (08)
-    "check_labels", "class_log_likelihoods", "class_posterior", "marginal_log_prob",
-    # the VAE inside latent diffusion (15)
+    "beta_sweep", "collapse_beta", "distance_to_curve", "fit_linear_vae",
+    "learned_variance", "linear_beta_objective", "rate_distortion_curve",
     "TwoStageBound", "latent_maps", "latent_scale", "scaled_latents",
     "second_stage_config", "two_stage_bound",
 ]

@@ -21,6 +21,7 @@ from .training import TrainingResult, resolve_device
 from .variants import make_vae
 
 FORMAT = "vae_tutorial.model"
+ADDED_LATER = {"num_classes": 0, "latent_shape": None}  # config fields newer than VERSION 1
 VERSION = 1
 
 
@@ -98,8 +99,9 @@ def load_model(path, device: str | torch.device | None = None) -> VAE:
         raise ValueError(f"{path} has format version {saved.get('version')!r}; this "
                          f"vae_tutorial reads version {VERSION}")
     try:
-        # num_classes (notebook 08) came later: a file without it is unconditional.
-        cfg = validate_config({"num_classes": 0, **dict(saved["config"])})
+        # Fields that came later (08's num_classes, 15's latent_shape): a file without
+        # them holds an unconditional model with flat latents.
+        cfg = validate_config({**ADDED_LATER, **dict(saved["config"])})
     except KeyError as err:
         raise ValueError(f"{path} holds an invalid config: {err.args[0]}") from err
     except ValueError as err:
