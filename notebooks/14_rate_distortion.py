@@ -300,7 +300,7 @@ if 2.0**1.5 in list(betas):  # beta = 2.83, just below the collapse
     true_rate = beta_optimum(SOURCE_COV, betas[k], sigma2).rate
     own_rate = beta_optimum(np.cov(train_data.T), betas[k], sigma2).rate
     print(f"beta = 2.83: rate {sweep[k].rate:.3f}; the optimum's {own_rate:.3f} for "
-          f"the training sample, {true_rate:.3f} for the true covariance")
+          f"the training sample,\n  {true_rate:.3f} for the true covariance")
 
 # %% [markdown]
 # Every model lands within a hundredth of a nat of the curve. Near the curve is

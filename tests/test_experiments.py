@@ -69,7 +69,7 @@ def test_a_seed_needs_setup_notebook_first():
     saved = list(nb_helpers._SETUP_SEED)
     nb_helpers._SETUP_SEED.clear()
     try:
-        with pytest.raises(ValueError, match="setup_notebook was never called"):
+        with pytest.raises(ValueError, match="setup_notebook never ran"):
             own_settings(seed=0)
     finally:
         nb_helpers._SETUP_SEED[:] = saved

@@ -21,7 +21,8 @@ from .training import TrainingResult, resolve_device
 from .variants import make_vae
 
 FORMAT = "vae_tutorial.model"
-ADDED_LATER = {"num_classes": 0, "latent_shape": None}  # config fields newer than VERSION 1
+# Config fields newer than format version 1, with the value that reproduces older files.
+ADDED_LATER = {"num_classes": 0, "latent_shape": None}
 VERSION = 1
 
 
