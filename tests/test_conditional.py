@@ -94,6 +94,19 @@ def test_marginal_and_posterior_are_exact_for_exact_inputs():
         marginal_log_prob(exact, [0.5, 0.5])
 
 
+def test_the_saving_is_log_k_minus_the_cross_entropy():
+    """Notebook 08: against its own p(x), a label saves log K + log p(y|x) <= log K per
+    point, for any estimates of log p(x|y) (here arbitrary numbers, K = 10)."""
+    rng = np.random.default_rng(0)
+    log_px_y = rng.normal(-100, 30, size=(50, 10))
+    y = rng.integers(0, 10, 50)
+    rows = np.arange(50)
+    saving = -marginal_log_prob(log_px_y) + log_px_y[rows, y]
+    cross_entropy = -np.log(class_posterior(log_px_y)[rows, y])
+    np.testing.assert_allclose(saving + cross_entropy, np.log(10), atol=1e-9)
+    assert np.all(saving <= np.log(10) + 1e-12)
+
+
 def test_conditional_samples_sit_on_their_component(ring_model):
     cfg = converged_config(num_classes=8)
     labels = np.repeat(np.arange(8), 50)
