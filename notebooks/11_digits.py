@@ -263,7 +263,8 @@ print(f"validation -ELBO at the best epoch {best_val:.1f}; train {train_epoch[-1
 # %%
 no_wd_epochs = [r["best_epoch"] for r in bench["models"]["ours_no_wd"]["rows"]]
 wd_epochs = [r["best_epoch"] for r in bench["models"]["digits_config"]["rows"]]
-print(f"best validation epoch of {cfg.num_epochs}, seeds {bench['settings']['seeds']}:\n"
+seeds = bench["settings"]["seeds"]
+print(f"best validation epoch of {cfg.num_epochs}, seeds {seeds}:\n"
       f"  without weight decay {no_wd_epochs}, with it {wd_epochs}")
 
 # %% [markdown]
