@@ -315,7 +315,7 @@ m = {k: (mnist_bench[k + "_mean"], mnist_bench[k + "_sd"])
 k_nll, k_label = mnist_bench["nll_k"], mnist_bench["classify_k"]
 for name, key in (("-log p(x|y), conditional", "cond_nll"),
                   ("-log p(x), unconditional", "uncond_nll")):
-    print(f"{name:35s} K = {k_nll}: {m[key][0]:6.2f} ± {m[key][1]:.2f} nats")
+    print(f"{name:26s} K = {k_nll}: {m[key][0]:6.2f} ± {m[key][1]:.2f} nats")
 for row in mnist_bench["rows"]:
     print(f"seed {row['seed']}: conditional -log p(x) <= {row['cond_nll']:.2f} + "
           f"log 10 = {row['cond_nll'] + np.log(10):.2f} < unconditional "

@@ -56,3 +56,31 @@ def test_pages_of_another_shape_are_left_alone():
     before = document.pformat()
     first_screen.merge_setup_into_picture(None, document)
     assert document.pformat() == before
+
+
+def test_a_kernel_that_died_at_start_is_started_once_more_and_only_once():
+    from tools.site_cache import KERNEL_DIED, once_more_if_the_kernel_died
+
+    calls = []
+
+    def dies_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError(KERNEL_DIED)
+        return "ran"
+
+    assert once_more_if_the_kernel_died(dies_once) == "ran" and len(calls) == 2
+
+    def always_dies():
+        raise RuntimeError(KERNEL_DIED)
+
+    def other_error():
+        raise RuntimeError("a cell failed")
+
+    for execute in (always_dies, other_error):
+        try:
+            once_more_if_the_kernel_died(execute)
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("the error was swallowed")

@@ -76,6 +76,22 @@ def store(ipynb: Path, executed, seconds: float) -> bool:
     return True
 
 
+KERNEL_DIED = "Kernel died before replying to kernel_info"
+
+
+def once_more_if_the_kernel_died(execute):
+    """``execute()``, started once more if its kernel died before it started. Two workers'
+    kernels can race for the same free TCP port (jupyter_client picks the ports before the
+    kernel binds them: "Address already in use"), which is no fault of the notebook. Any
+    other error, or a second death, is raised."""
+    try:
+        return execute()
+    except RuntimeError as err:
+        if KERNEL_DIED not in str(err):
+            raise
+        return execute()
+
+
 def is_notebook(nodeid: str) -> bool:
     return nodeid.split("::")[0].endswith(".ipynb")
 
@@ -129,7 +145,7 @@ def pytest_configure(config):
     class NotebookRunFeedingTheSite(pytest_items.NotebookRun):
         def execute(self):
             start = time.perf_counter()
-            result = super().execute()
+            result = once_more_if_the_kernel_died(super().execute)
             if result.error is None:
                 store(Path(self.filename), result.nb, time.perf_counter() - start)
             return result
