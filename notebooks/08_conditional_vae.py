@@ -326,7 +326,7 @@ own = m["cond_marginal_nll"][0] - m["cond_nll_classify_k"][0]
 print(f"conditional p(x) better than unconditional by at least {better:.2f} nats "
       "on every seed")
 print(f"K = {k_label}: labels save {own:.2f} nats against the model's own p(x) "
-      f"(log 10 = {np.log(10):.2f}): cross-entropy {np.log(10) - own:.2f}")
+      f"(log 10 = {np.log(10):.2f}):\n  cross-entropy {np.log(10) - own:.2f}")
 
 # %% [markdown]
 # By these estimates the conditional model's $p_\theta(x)$ is the better density of
