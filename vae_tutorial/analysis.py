@@ -259,7 +259,6 @@ def negative_elbo(model: VAE, x, num_samples: int = 100, seed: int = 0,
     x ``[N, input]``.  Returns the mean over points (float) or ``[N]`` with
     ``per_point``.  A conditional model needs the ``labels`` ``[N]`` of x.
     """
-    x = check_model_data(model, x)
     chunks = log_weight_chunks(model, x, num_samples, seed, max_rows, labels)
     values = [-log_w.double().mean(0) for log_w in chunks]
     out = torch.cat(values).cpu().numpy()

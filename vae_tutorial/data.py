@@ -78,8 +78,7 @@ def sample_gaussian(mu, cov, size: int, seed: int) -> np.ndarray:
     """Draw ``size`` points x ~ N(mu, cov): float32 ``[size, d]``; same seed, same
     points."""
     mu, cov = check_gaussian(mu, cov)
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
-        raise ValueError(f"size must be a positive integer, got {size!r}")
+    size = check_count(size, "size")
     rng = np.random.default_rng(seed)
     return rng.multivariate_normal(mu, cov, size=int(size)).astype(np.float32)
 

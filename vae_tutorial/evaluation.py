@@ -68,7 +68,6 @@ def iwae_nll(model, x, num_samples: int, seed: int = 0, per_point: bool = False,
     ``max_rows`` = K * chunk rows to bound memory.  For a conditional model (notebook
     08) pass the ``labels`` y ``[N]``: it returns -log p_theta(x|y).
     """
-    x = check_model_data(model, x)
     chunks = log_weight_chunks(model, x, num_samples, seed, max_rows, labels)
     values = [math.log(num_samples) - torch.logsumexp(log_w, dim=0) for log_w in chunks]
     nll = torch.cat(values).double().cpu().numpy()

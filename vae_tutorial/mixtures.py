@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .data import check_data, check_gaussian, true_log_prob
+from .data import check_count, check_data, check_gaussian, true_log_prob
 
 
 class GaussianMixture:
@@ -63,8 +63,7 @@ class GaussianMixture:
         x ~ N(m_j, C_j).  Returns float32 ``[n, d]``; the same seed gives the same
         points.  With ``return_labels``, returns ``(x, labels)``: the component j of
         each point, int64 ``[n]`` (the same x either way)."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
-            raise ValueError(f"n must be a positive integer, got {n!r}")
+        n = check_count(n, "n")
         rng = np.random.default_rng(seed)
         labels = rng.choice(len(self.weights), size=int(n), p=self.weights)
         chol = np.linalg.cholesky(self.covs)  # [k, d, d]

@@ -38,6 +38,20 @@ def model_input_dim(model) -> int:
     raise ValueError("cannot find the encoder's first layer to read the input width")
 
 
+def check_decoder_data(x, dim: int, likelihood: str, num_values: int | None,
+                       name: str) -> np.ndarray:
+    """Return ``x`` as an array ``[N, dim]`` fit for a decoder of ``likelihood``, or
+    raise ``ValueError`` naming ``name``: the shape, finite values, and what the decoder
+    models (levels 0..num_values-1 for "categorical", values in [0, 1] for
+    "bernoulli")."""
+    x = check_data(x, dim, name)
+    if likelihood == "categorical":
+        check_levels(x, num_values, name)
+    elif likelihood == "bernoulli":
+        check_pixels(x, name)
+    return x
+
+
 def check_model_data(model, x, name: str = "x") -> np.ndarray:
     """Return ``x`` as an array ``[N, input]`` fit for ``model``, or raise
     ``ValueError`` naming ``name``: the shape (2-D, N > 0, the model's input width),
@@ -46,12 +60,10 @@ def check_model_data(model, x, name: str = "x") -> np.ndarray:
     public function that takes a model and data (``run_model`` checks its own)."""
     if isinstance(x, torch.Tensor):
         x = x.detach().cpu()
-    x = check_data(x, model_input_dim(model), name)
-    if getattr(model, "num_values", None) is not None:  # a categorical decoder
-        check_levels(x, model.num_values, name)
-    elif isinstance(model, BernoulliVAE):
-        check_pixels(x, name)
-    return x
+    num_values = getattr(model, "num_values", None)  # set by a categorical decoder
+    likelihood = ("categorical" if num_values is not None else
+                  "bernoulli" if isinstance(model, BernoulliVAE) else "gaussian")
+    return check_decoder_data(x, model_input_dim(model), likelihood, num_values, name)
 
 
 @torch.no_grad()

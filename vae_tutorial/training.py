@@ -17,11 +17,9 @@ import torch
 
 from .conditional import check_labels, split_labelled
 from .config import validate_config
-from .data import check_data, check_levels
-from .mnist import check_pixels
 from .model import VAE
 from .progress import progress_bar
-from .sampling import generate_samples
+from .sampling import check_decoder_data, generate_samples
 from .variants import make_vae
 
 
@@ -119,11 +117,7 @@ def kl_weight(cfg, step: int, steps_per_epoch: int) -> float:
 def as_tensor(cfg, data, name: str, device: torch.device) -> torch.Tensor:
     """Check ``data`` ``[N, cfg.input_dim]`` (its levels for a categorical decoder,
     values in [0, 1] for a Bernoulli one); return it as float32 on ``device``."""
-    data = check_data(data, cfg.input_dim, name)
-    if cfg.likelihood == "categorical":
-        check_levels(data, cfg.num_values, name)
-    if cfg.likelihood == "bernoulli":
-        check_pixels(data, name)
+    data = check_decoder_data(data, cfg.input_dim, cfg.likelihood, cfg.num_values, name)
     return torch.as_tensor(data, dtype=torch.float32).to(device)
 
 
